@@ -1,0 +1,72 @@
+"""``python -m course_lib <command>``: control the course cluster from a terminal.
+
+Every failure the learner can fix is printed as one sentence (a ``CourseError``), exit status 1.
+"""
+
+import argparse
+import sys
+
+from .cluster import course_cluster
+from .errors import CourseError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m course_lib", description="Control the course's Kafka cluster.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    commands.add_parser("up", help="start the cluster (no-op if running) and wait until it is ready")
+    commands.add_parser("down", help="stop every process the course started")
+    commands.add_parser("status", help="show nodes, pids, ports, liveness and the active controller")
+    commands.add_parser("reset", help="stop everything and delete all cluster data (jars are kept)")
+    for name, text in (("stop-broker", "stop broker N gracefully"), ("kill-broker", "SIGKILL broker N, as in a crash"),
+                       ("start-broker", "start broker N again")):
+        commands.add_parser(name, help=text).add_argument("node", type=int, metavar="N")
+    logs = commands.add_parser("logs", help="print the end of broker N's log")
+    logs.add_argument("node", type=int, metavar="N")
+    logs.add_argument("-n", "--lines", type=int, default=40)
+    commands.add_parser("setup", help="download the Kafka jars (done by `up` when needed)")
+    return parser
+
+
+def run(argv: list[str]) -> None:
+    args = _parser().parse_args(argv)
+    cluster = course_cluster()
+    if args.command == "up":
+        cluster.up()
+        print(cluster.status_table())
+    elif args.command == "down":
+        cluster.down()
+        print("Stopped.")
+    elif args.command == "status":
+        print(cluster.status_table())
+    elif args.command == "reset":
+        cluster.reset()
+        print(f"Stopped and deleted {cluster.home}.")
+    elif args.command == "stop-broker":
+        cluster.stop_broker(args.node)
+        print(f"Broker {args.node} stopped.")
+    elif args.command == "kill-broker":
+        cluster.kill_broker(args.node)
+        print(f"Broker {args.node} killed.")
+    elif args.command == "start-broker":
+        cluster.start_broker(args.node)
+        print(f"Broker {args.node} is back in the cluster.")
+    elif args.command == "logs":
+        print(cluster.logs(args.node, args.lines))
+    elif args.command == "setup":
+        from .jars import ensure_jars
+        print(ensure_jars("kraft"))
+
+
+def main() -> int:
+    try:
+        run(sys.argv[1:])
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

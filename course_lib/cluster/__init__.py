@@ -1,0 +1,26 @@
+"""Real Kafka clusters: JVM processes from Maven jars by default, or the Docker stack.
+
+``course_cluster()`` picks the backend from ``COURSE_BACKEND`` (``embedded``, the default, or
+``docker``); both offer the same controls, so every notebook runs unchanged on either.
+"""
+
+import os
+
+from ..errors import CourseError
+from .base import JvmCluster, NodeStatus, Service
+from .kraft import KRaftCluster
+
+__all__ = ["JvmCluster", "KRaftCluster", "NodeStatus", "Service", "course_cluster"]
+
+BACKENDS = ("embedded", "docker")
+
+
+def course_cluster(backend: str | None = None):
+    """The course's main cluster on the chosen backend (not started: call ``up()``)."""
+    backend = backend or os.environ.get("COURSE_BACKEND", "embedded")
+    if backend == "embedded":
+        return KRaftCluster()
+    if backend == "docker":
+        from .docker import DockerCluster
+        return DockerCluster()
+    raise CourseError(f"COURSE_BACKEND={backend!r} is not a backend; use one of {', '.join(BACKENDS)}.")

@@ -1,0 +1,83 @@
+"""Is a TCP port on 127.0.0.1 free, and if not, who holds it?"""
+
+import os
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+__all__ = ["port_is_free", "port_owner", "wait_for_port"]
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on ``host:port`` (we try to bind it, as the broker will)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def port_accepts(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
+    """True when a server accepts connections on ``host:port``."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _listening_inodes(port: int) -> set[str]:
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A = LISTEN
+                inodes.add(inode)
+    return inodes
+
+
+def _describe(pid: int) -> str:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        cmdline = "?"
+    return f"process {pid} ({cmdline[:70]})"
+
+
+def port_owner(port: int) -> str | None:
+    """A short description of the process listening on ``port`` ("process 123 (java ...)"), if we can tell."""
+    inodes = _listening_inodes(port)
+    if inodes:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    if target.startswith("socket:[") and target[8:-1] in inodes:
+                        return _describe(int(pid))
+            except OSError:
+                continue
+    lsof = shutil.which("lsof")  # macOS and systems without /proc
+    if lsof:
+        out = subprocess.run([lsof, "-nP", f"-iTCP:{port}", "-sTCP:LISTEN", "-t"], capture_output=True, text=True).stdout.split()
+        if out:
+            return f"process {out[0]}"
+    return None
+
+
+def wait_for_port(port: int, timeout: float) -> bool:
+    """Wait until something accepts connections on ``port``; False on timeout."""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_accepts(port):
+            return True
+        time.sleep(0.2)
+    return False

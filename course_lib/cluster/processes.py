@@ -1,0 +1,102 @@
+"""Start, find and stop the JVMs the course owns.
+
+Each process gets a pid file. Before signalling a pid we check that its command line still names the
+file this course gave it (a node's ``server.properties``), so a recycled pid never kills a stranger.
+Processes start in their own session: the cluster outlives the notebook kernel that started it.
+"""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+__all__ = ["ManagedProcess"]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        pass
+    try:  # systems without /proc (macOS)
+        return subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True).stdout
+    except OSError:
+        return ""
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+class ManagedProcess:
+    """One long-running process identified by a pid file and a marker in its command line."""
+
+    def __init__(self, name: str, pid_file: Path, marker: str, log_file: Path):
+        self.name = name
+        self.pid_file = pid_file
+        self.marker = marker  # a string only our process has in its command line
+        self.log_file = log_file
+
+    @property
+    def pid(self) -> int | None:
+        """The pid if the process is running and is ours, else None (and a stale pid file is removed)."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        if self.marker in _cmdline(pid) and not _is_zombie(pid):
+            return pid
+        self.pid_file.unlink(missing_ok=True)
+        return None
+
+    @property
+    def alive(self) -> bool:
+        return self.pid is not None
+
+    def start(self, argv: list[str], cwd: Path | None = None, env: dict | None = None) -> int:
+        """Start ``argv`` detached, its stdout and stderr appended to ``log_file``."""
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        self.pid_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_file, "ab") as log:
+            proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    cwd=cwd, env=env, start_new_session=True)
+        self.pid_file.write_text(str(proc.pid))
+        self._popen = proc  # keeps the child reaped when we started it from this interpreter
+        return proc.pid
+
+    def signal(self, sig: int) -> bool:
+        pid = self.pid
+        if pid is None:
+            return False
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def wait_gone(self, timeout: float) -> bool:
+        """Wait for the process to exit; True if it did within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            popen = getattr(self, "_popen", None)
+            if popen is not None:
+                popen.poll()
+            if self.pid is None:
+                return True
+            time.sleep(0.1)
+        return False
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM (a graceful shutdown), then SIGKILL if it has not exited within ``timeout``."""
+        if self.signal(signal.SIGTERM) and not self.wait_gone(timeout):
+            self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies at once, as in a crash or a power cut."""
+        if self.signal(signal.SIGKILL):
+            self.wait_gone(10)
+        self.pid_file.unlink(missing_ok=True)
