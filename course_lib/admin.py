@@ -1,0 +1,175 @@
+"""Topic administration for lessons and labs (introduced in lesson 02).
+
+Every helper is create-if-absent or otherwise safe to re-run, so a notebook can always be run again
+from the top. Results are small dataclasses that print well in a notebook.
+"""
+
+import time
+from dataclasses import dataclass
+
+from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
+from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
+
+from .clients import client_config
+from .errors import CourseError
+from .session import connect
+
+__all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic",
+           "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets"]
+
+
+@dataclass(frozen=True)
+class PartitionInfo:
+    partition: int
+    leader: int  # -1 when the partition has no leader (offline)
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+
+    @property
+    def under_replicated(self) -> bool:
+        return len(self.isr) < len(self.replicas)
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    name: str
+    partitions: tuple[PartitionInfo, ...]
+
+    @property
+    def replication_factor(self) -> int:
+        return len(self.partitions[0].replicas) if self.partitions else 0
+
+
+def _bootstrap(cluster) -> str:
+    return (cluster or connect(quiet=True)).bootstrap_servers
+
+
+def admin_client(cluster=None) -> AdminClient:
+    """An AdminClient for the course cluster."""
+    return AdminClient(client_config(_bootstrap(cluster)))
+
+
+def _reason(exc: KafkaException) -> str:
+    error = exc.args[0]
+    return error.str() if hasattr(error, "str") else str(error)
+
+
+def list_topics(cluster=None, internal: bool = False) -> list[str]:
+    """Topic names, sorted; internal ones (``__consumer_offsets``, ``_course_ready`` ...) only if asked."""
+    names = admin_client(cluster).list_topics(timeout=10).topics
+    return sorted(n for n in names if internal or not n.startswith("_"))
+
+
+def describe_topic(name: str, cluster=None) -> TopicInfo:
+    """Partitions of ``name`` with leader, replicas and in-sync replicas, from the cluster's metadata."""
+    metadata = admin_client(cluster).list_topics(topic=name, timeout=10).topics.get(name)
+    if metadata is None or metadata.error is not None:
+        raise CourseError(f"Topic {name!r} does not exist; create it with create_topic({name!r}).")
+    parts = tuple(PartitionInfo(p.id, p.leader, tuple(p.replicas), tuple(p.isrs))
+                  for p in sorted(metadata.partitions.values(), key=lambda p: p.id))
+    return TopicInfo(name, parts)
+
+
+def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        topics = admin_client(cluster).list_topics(timeout=5).topics
+        exists = name in topics and topics[name].error is None and topics[name].partitions
+        if bool(exists) == present:
+            return
+        time.sleep(0.2)
+    raise CourseError(f"Topic {name!r} did not {'appear' if present else 'disappear'} within {timeout:.0f} s; "
+                      "check `python -m course_lib status`.")
+
+
+def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, config: dict | None = None,
+                 recreate: bool = False, cluster=None) -> TopicInfo:
+    """Create ``name`` if it does not exist (``recreate=True``: delete it first, for an explicit reset).
+
+    An existing topic with a different partition count is an error rather than a silent surprise.
+    """
+    client = admin_client(cluster)
+    if recreate:
+        delete_topic(name, cluster=cluster)
+    if name in client.list_topics(timeout=10).topics:
+        info = describe_topic(name, cluster)
+        if len(info.partitions) != partitions:
+            raise CourseError(f"Topic {name!r} already exists with {len(info.partitions)} partitions, not {partitions}; "
+                              f"pass recreate=True to start it afresh.")
+        return info
+    topic = NewTopic(name, partitions, replication_factor, config={k: str(v) for k, v in (config or {}).items()})
+    try:
+        client.create_topics([topic], operation_timeout=15)[name].result()
+    except KafkaException as exc:
+        if "TOPIC_ALREADY_EXISTS" not in str(exc):
+            raise CourseError(f"Could not create topic {name!r}: {_reason(exc)}.") from None
+    _wait_for_topic(name, cluster, present=True)
+    return describe_topic(name, cluster)
+
+
+def delete_topic(name: str, cluster=None) -> None:
+    """Delete ``name`` if it exists and wait until it is gone."""
+    client = admin_client(cluster)
+    if name not in client.list_topics(timeout=10).topics:
+        return
+    try:
+        client.delete_topics([name], operation_timeout=15)[name].result()
+    except KafkaException as exc:
+        if "UNKNOWN_TOPIC" not in str(exc):
+            raise CourseError(f"Could not delete topic {name!r}: {_reason(exc)}.") from None
+    _wait_for_topic(name, cluster, present=False)
+
+
+def add_partitions(name: str, total: int, cluster=None) -> TopicInfo:
+    """Grow ``name`` to ``total`` partitions (Kafka never shrinks a topic)."""
+    current = len(describe_topic(name, cluster).partitions)
+    if total < current:
+        raise CourseError(f"Topic {name!r} has {current} partitions and Kafka cannot remove partitions; "
+                          f"recreate the topic to have fewer.")
+    if total > current:
+        admin_client(cluster).create_partitions([NewPartitions(name, total)])[name].result()
+        deadline = time.monotonic() + 15
+        while len(describe_topic(name, cluster).partitions) < total and time.monotonic() < deadline:
+            time.sleep(0.2)
+    return describe_topic(name, cluster)
+
+
+def topic_config(name: str, cluster=None, only_changed: bool = True) -> dict[str, str]:
+    """The topic's configuration; by default only what differs from the broker defaults."""
+    resource = ConfigResource(ConfigResource.Type.TOPIC, name)
+    entries = admin_client(cluster).describe_configs([resource])[resource].result()
+    return {key: entry.value for key, entry in sorted(entries.items())
+            if not only_changed or not entry.is_default}
+
+
+def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
+    """Set topic configs, e.g. ``alter_topic_config("t", retention_ms=10000)`` (``_`` stands for ``.``)."""
+    from confluent_kafka.admin import AlterConfigOpType, ConfigEntry
+    entries = [ConfigEntry(key.replace("_", "."), str(value), incremental_operation=AlterConfigOpType.SET)
+               for key, value in settings.items()]
+    resource = ConfigResource(ConfigResource.Type.TOPIC, name, incremental_configs=entries)
+    try:
+        admin_client(cluster).incremental_alter_configs([resource])[resource].result()
+    except KafkaException as exc:
+        raise CourseError(f"Could not change the config of {name!r}: {_reason(exc)}.") from None
+    return topic_config(name, cluster)
+
+
+def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
+    """``{partition: (log start offset, high watermark)}`` — the first and next offset of each partition."""
+    from confluent_kafka import Consumer
+    partitions = describe_topic(topic, cluster).partitions
+    consumer = Consumer(client_config(_bootstrap(cluster), group_id="course-watermarks"))
+    try:
+        return {p.partition: consumer.get_watermark_offsets(TopicPartition(topic, p.partition), timeout=10)
+                for p in partitions}
+    finally:
+        consumer.close()
+
+
+def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
+    """``{partition: committed offset}`` of ``group`` on ``topic`` (partitions without a commit left out)."""
+    partitions = [TopicPartition(topic, p.partition) for p in describe_topic(topic, cluster).partitions]
+    request = ConsumerGroupTopicPartitions(group, partitions)
+    result = admin_client(cluster).list_consumer_group_offsets([request])[group].result()
+    return {tp.partition: tp.offset for tp in result.topic_partitions if tp.offset >= 0}
