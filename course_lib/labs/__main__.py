@@ -1,0 +1,5 @@
+import sys
+
+from .student_copy import main
+
+sys.exit(main())

@@ -1,0 +1,28 @@
+"""What a lab check answers: passed or not, in one friendly sentence, with a hint when not."""
+
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Verdict"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    task: str
+    passed: bool
+    message: str
+    hint: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        if self.passed:
+            return f"✔ {self.task}: {self.message}"
+        return f"✘ {self.task} — not yet: {self.message}" + (f" Hint: {self.hint}" if self.hint else "")
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        colour = "#1a7f37" if self.passed else "#b35900"
+        return f'<div style="font-size:1.1em;color:{colour};font-weight:600">{escape(str(self))}</div>'

@@ -1,0 +1,53 @@
+"""Labs: student copies are generated from the solutions and up to date, and a student copy run as
+is (nothing solved) gets "not yet" from every check instead of crashing."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course_lib.labs import Lab, Verdict
+from course_lib.labs.student_copy import generate, student_source
+from course_lib.paths import REPO_ROOT
+
+STUDENT_COPIES = sorted((REPO_ROOT / "labs").glob("*/student.ipynb"))
+
+
+def test_solution_regions_become_todo_and_hidden_tests_disappear():
+    source = "a = 1\nif a:\n    ### BEGIN SOLUTION\n    b = 2\n    ### END SOLUTION\n### BEGIN HIDDEN TESTS\nassert b\n### END HIDDEN TESTS\nprint(a)"
+    assert student_source(source) == 'a = 1\nif a:\n    raise NotImplementedError("Your code here")\nprint(a)'
+
+
+def test_an_unclosed_solution_region_is_an_error():
+    with pytest.raises(ValueError, match="unclosed"):
+        student_source("### BEGIN SOLUTION\nx = 1")
+
+
+def test_student_copies_are_up_to_date():
+    assert generate(check=True) == [], "run `python -m course_lib.labs generate` and commit the student copies"
+
+
+def test_a_lab_collects_verdicts_and_names_are_unique_per_attempt():
+    first, second = Lab("02"), Lab("02")
+    assert first.topic("orders") != second.topic("orders")
+    assert not first.all_passed()  # nothing checked yet is not a pass
+    first.record(Verdict("Task 1", True, "done"))
+    first.record(Verdict("Task 2", False, "the topic has 3 partitions, not 6", "use add_partitions"))
+    assert not first.all_passed() and "1 of 2 tasks done" in first.summary()
+    first.record(Verdict("Task 2", True, "done"))
+    assert first.all_passed()
+
+
+@pytest.mark.parametrize("path", STUDENT_COPIES, ids=[p.parent.name for p in STUDENT_COPIES])
+def test_an_untouched_student_copy_is_told_not_yet(path: Path, cluster):
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=600, allow_errors=True, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [out for cell in notebook.cells if cell.cell_type == "code"
+              for out in cell.outputs if out.output_type == "error"]
+    assert errors, "a student copy should stop at its TODOs"
+    assert {e.ename for e in errors} == {"NotImplementedError"}, [f"{e.ename}: {e.evalue}" for e in errors]
+    texts = "\n".join(str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
+                      for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs)
+    assert "not yet" in texts and "✔" not in texts

@@ -1,0 +1,39 @@
+"""Notebooks are stored clean, named by one pattern, and end by checking their claim."""
+
+import re
+
+import nbformat
+import pytest
+
+from course_lib.paths import REPO_ROOT
+
+LESSON_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
+LAB_DIR = re.compile(r"^\d\d_[a-z0-9_]+$")
+LESSONS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+ALL = LESSONS + sorted((REPO_ROOT / "labs").glob("*/*.ipynb"))
+
+
+def test_there_are_lessons():
+    assert LESSONS
+
+
+@pytest.mark.parametrize("path", ALL, ids=[str(p.relative_to(REPO_ROOT)) for p in ALL])
+def test_stored_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    dirty = [i for i, cell in enumerate(notebook.cells)
+             if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)]
+    assert not dirty, f"cells {dirty} have outputs; clear them before committing"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
+def test_lessons_are_named_and_end_by_asserting_their_claim(path):
+    assert LESSON_NAME.match(path.name)
+    code = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    assert "assert " in code[-1], "the last code cell should check the lesson's claim against the cluster"
+
+
+def test_labs_are_directories_with_solution_and_student_copies():
+    for lab in (REPO_ROOT / "labs").iterdir():
+        if lab.is_dir():
+            assert LAB_DIR.match(lab.name), lab.name
+            assert (lab / "solution.ipynb").exists() and (lab / "student.ipynb").exists(), lab.name
