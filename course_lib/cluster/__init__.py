@@ -9,8 +9,9 @@ import os
 from ..errors import CourseError
 from .base import JvmCluster, NodeStatus, Service
 from .kraft import KRaftCluster
+from .zookeeper import ZooKeeperCluster
 
-__all__ = ["JvmCluster", "KRaftCluster", "NodeStatus", "Service", "course_cluster"]
+__all__ = ["JvmCluster", "KRaftCluster", "NodeStatus", "Service", "ZooKeeperCluster", "course_cluster"]
 
 BACKENDS = ("embedded", "docker")
 
