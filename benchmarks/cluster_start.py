@@ -1,0 +1,68 @@
+"""How long the course cluster takes to set up and start, and how much memory it holds.
+
+    .venv/bin/python benchmarks/cluster_start.py [--cold-maven]
+
+Runs a scratch cluster in a temporary COURSE_HOME on ports 9992-9994 / 19992-19994 (so it never touches
+the course cluster) and prints: jar resolution (cold = empty jar cache; with --cold-maven also an empty
+local Maven repository, i.e. a real download), cold start (format + start + ready), warm start
+(restart with data), and the resident memory of the three JVMs. Targets: ready ≤ 25 s, RSS ≤ 2.5 GB.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def timed(action) -> float:
+    started = time.monotonic()
+    action()
+    return time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cold-maven", action="store_true", help="also empty the local Maven repository")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="course-bench-"))
+    os.environ["COURSE_HOME"] = str(scratch / "home")
+    if args.cold_maven:
+        os.environ["MAVEN_OPTS"] = f"-Dmaven.repo.local={scratch / 'm2'}"
+
+    from course_lib.cluster import KRaftCluster
+    from course_lib.jars import ensure_jars
+
+    cluster = KRaftCluster(ports=(9992, 9993, 9994), controller_ports=(19992, 19993, 19994))
+    figures = {}
+    try:
+        figures["set-up: jar resolution" + (" (empty Maven repo)" if args.cold_maven else " (empty jar cache)")] = \
+            timed(lambda: ensure_jars("kraft", quiet=True))
+        figures["set-up again (cached)"] = timed(lambda: ensure_jars("kraft", quiet=True))
+        figures["cold start: format + start + ready"] = timed(lambda: cluster.up(quiet=True))
+        pids = [node.process.pid for node in cluster.nodes]
+        memory = [rss_mb(pid) for pid in pids]
+        figures["up on a running cluster (no-op)"] = timed(lambda: cluster.up(quiet=True))
+        figures["down"] = timed(cluster.down)
+        figures["warm start: start + ready"] = timed(lambda: cluster.up(quiet=True))
+    finally:
+        cluster.reset()
+    print(f"{'measure':<48} {'seconds':>8}")
+    for name, seconds in figures.items():
+        print(f"{name:<48} {seconds:8.1f}")
+    print(f"{'resident memory of the 3 JVMs after start':<48} {sum(memory):8.0f} MB "
+          f"({', '.join(f'{m:.0f}' for m in memory)})")
+    print(f"targets: ready ≤ 25 s ({'met' if figures['cold start: format + start + ready'] <= 25 else 'missed'}), "
+          f"RSS ≤ 2560 MB ({'met' if sum(memory) <= 2560 else 'missed'}); machine: {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
