@@ -74,6 +74,8 @@ class KRaftCluster(JvmCluster):
         super().__init__(home or course_home() / "kraft",
                          ports or _ports_from_env("COURSE_BROKER_PORTS", (9092, 9093, 9094)),
                          controller_ports or _ports_from_env("COURSE_CONTROLLER_PORTS", (19092, 19093, 19094)))
+        from ..registry import RegistryService  # the registry imports cluster helpers: import late
+        self.services.append(RegistryService(self.home))
 
     @property
     def cluster_id_file(self) -> Path:

@@ -1,0 +1,293 @@
+"""The registry's state and rules: subjects, versions, global ids and compatibility settings.
+
+State is rebuilt from ``_schemas`` records (Confluent's key and value shapes), so it is never the
+source of truth — the topic is. Every change goes through ``_write``: one writer at a time (a lock),
+first catching up with the topic, then appending and waiting until the record is applied. So two
+concurrent registrations of one schema get one id: the second sees the first one's record.
+"""
+
+import threading
+import uuid
+import hashlib
+from dataclasses import dataclass
+
+from . import errors
+from .schemas import LEVELS, InvalidSchema, ParsedSchema, incompatibilities, parse
+
+__all__ = ["Registry", "SchemaVersion", "DEFAULT_LEVEL"]
+
+DEFAULT_LEVEL = "BACKWARD"
+MAX_VERSION = 2 ** 31 - 1
+
+
+@dataclass(frozen=True)
+class SchemaVersion:
+    """One version of one subject, as stored in a SCHEMA record."""
+    subject: str
+    version: int
+    id: int
+    schema_type: str
+    schema: str  # canonical text
+    deleted: bool = False
+
+    @property
+    def guid(self) -> str:
+        """Confluent's guid: the MD5 of the schema text, as a UUID."""
+        return str(uuid.UUID(bytes=hashlib.md5(self.schema.encode()).digest()))
+
+    def record(self) -> tuple[dict, dict]:
+        key = {"keytype": "SCHEMA", "subject": self.subject, "version": self.version, "magic": 1}
+        value = {"subject": self.subject, "version": self.version, "id": self.id}
+        if self.schema_type != "AVRO":  # Confluent omits the type for Avro
+            value["schemaType"] = self.schema_type
+        value.update(schema=self.schema, deleted=self.deleted)
+        return key, value
+
+
+def parse_version(spec) -> int | None:
+    """A version number from a URL segment; None for ``latest`` / ``-1``; 42202 otherwise."""
+    if str(spec).lower() in ("latest", "-1"):
+        return None
+    try:
+        version = int(spec)
+    except (TypeError, ValueError):
+        raise errors.invalid_version(spec) from None
+    if not 1 <= version <= MAX_VERSION:
+        raise errors.invalid_version(spec)
+    return version
+
+
+class Registry:
+    """Answers every question about schemas from memory and makes every change through the log."""
+
+    def __init__(self, write_timeout: float = 30):
+        self.lock = threading.RLock()  # guards the state below (the reader thread writes it)
+        self.write_lock = threading.Lock()  # one change at a time: the single writer
+        self.write_timeout = write_timeout
+        self.log = None  # a SchemasTopic, attached by ``attach``
+        self.subjects_: dict[str, dict[int, SchemaVersion]] = {}
+        self.configs: dict[str | None, str] = {}
+        self.max_id = 0
+        self._parsed: dict[tuple[str, str], ParsedSchema] = {}
+
+    def attach(self, log) -> None:
+        self.log = log
+
+    # -- applying records (reader thread) ---------------------------------------------------
+    def apply(self, key: dict, value: dict | None) -> None:
+        keytype = key.get("keytype")
+        with self.lock:
+            if keytype == "SCHEMA":
+                subject, version = key["subject"], key["version"]
+                versions = self.subjects_.setdefault(subject, {})
+                if value is None:
+                    versions.pop(version, None)
+                    return
+                record = SchemaVersion(subject, version, value["id"], value.get("schemaType") or "AVRO",
+                                       value["schema"], bool(value.get("deleted")))
+                versions[version] = record
+                self.max_id = max(self.max_id, record.id)
+            elif keytype == "CONFIG":
+                if value is None or not value.get("compatibilityLevel"):
+                    self.configs.pop(key.get("subject"), None)
+                else:
+                    self.configs[key.get("subject")] = value["compatibilityLevel"]
+
+    def _write(self, key: dict, value: dict | None, what: str) -> None:
+        if not self.log.write(key, value, self.write_timeout):
+            raise errors.store_timeout(what)
+
+    def _sync(self, what: str) -> None:
+        if not self.log.catch_up(self.write_timeout):
+            raise errors.store_timeout(what)
+
+    # -- parsing -----------------------------------------------------------------------------
+    def parse(self, schema_type: str | None, text, normalize: bool = False) -> ParsedSchema:
+        try:
+            return parse(schema_type, text, normalize)
+        except InvalidSchema as exc:
+            raise errors.invalid_schema(str(exc)) from None
+
+    def parsed(self, record: SchemaVersion) -> ParsedSchema:
+        key = (record.schema_type, record.schema)
+        if key not in self._parsed:
+            self._parsed[key] = parse(record.schema_type, record.schema)
+        return self._parsed[key]
+
+    # -- reading -----------------------------------------------------------------------------
+    def _versions(self, subject: str, deleted: bool = False) -> list[SchemaVersion]:
+        with self.lock:
+            records = sorted(self.subjects_.get(subject, {}).values(), key=lambda r: r.version)
+        return [r for r in records if deleted or not r.deleted]
+
+    def subjects(self, deleted: bool = False, deleted_only: bool = False, prefix: str = "") -> list[str]:
+        with self.lock:
+            names = sorted(self.subjects_)
+        result = []
+        for name in names:
+            if not name.startswith(prefix):
+                continue
+            live = bool(self._versions(name))
+            any_version = bool(self._versions(name, deleted=True))
+            if (deleted_only and any_version and not live) or (not deleted_only and (live or (deleted and any_version))):
+                result.append(name)
+        return result
+
+    def versions(self, subject: str, deleted: bool = False, deleted_only: bool = False) -> list[int]:
+        records = self._versions(subject, deleted=deleted or deleted_only)
+        if deleted_only:
+            records = [r for r in records if r.deleted]
+        if not records:
+            raise errors.subject_not_found(subject)
+        return [r.version for r in records]
+
+    def get_version(self, subject: str, spec, deleted: bool = False) -> SchemaVersion:
+        version = parse_version(spec)
+        records = self._versions(subject, deleted=deleted)
+        if not records:
+            raise errors.subject_not_found(subject)
+        if version is None:
+            return records[-1]
+        for record in records:
+            if record.version == version:
+                return record
+        raise errors.version_not_found(version)
+
+    def by_id(self, schema_id: int) -> list[SchemaVersion]:
+        """Every (subject, version) holding schema ``schema_id``, soft-deleted ones included."""
+        with self.lock:
+            return [r for versions in self.subjects_.values() for r in versions.values() if r.id == schema_id]
+
+    def schema_by_id(self, schema_id: int) -> SchemaVersion:
+        records = self.by_id(schema_id)
+        if not records:
+            raise errors.schema_not_found(schema_id)
+        return records[0]
+
+    def _id_of(self, parsed: ParsedSchema) -> int | None:
+        with self.lock:
+            for versions in self.subjects_.values():
+                for record in versions.values():
+                    if record.schema_type == parsed.schema_type and record.schema == parsed.canonical:
+                        return record.id
+        return None
+
+    def lookup(self, subject: str, parsed: ParsedSchema, deleted: bool = False) -> SchemaVersion:
+        records = self._versions(subject, deleted=deleted)
+        if not records:
+            raise errors.subject_not_found(subject)
+        for record in reversed(records):
+            if record.schema_type == parsed.schema_type and record.schema == parsed.canonical:
+                return record
+        raise errors.schema_not_found()
+
+    def level(self, subject: str | None) -> str:
+        with self.lock:
+            return self.configs.get(subject) or self.configs.get(None) or DEFAULT_LEVEL
+
+    def subject_level(self, subject: str) -> str | None:
+        with self.lock:
+            return self.configs.get(subject)
+
+    # -- compatibility -----------------------------------------------------------------------
+    def check(self, subject: str, parsed: ParsedSchema, against: list[SchemaVersion]) -> list[str]:
+        return incompatibilities(self.level(subject), parsed, [self.parsed(r) for r in against])
+
+    def test_compatibility(self, subject: str, parsed: ParsedSchema, spec=None) -> list[str]:
+        """Problems of ``parsed`` against version ``spec`` (latest when None/latest; all when ``"all"``)."""
+        if spec == "all":
+            return self.check(subject, parsed, self._versions(subject))
+        version = parse_version(spec if spec is not None else "latest")
+        if version is None:
+            records = self._versions(subject)
+            return self.check(subject, parsed, records[-1:])  # no versions yet: compatible
+        return self.check(subject, parsed, [self.get_version(subject, version)])
+
+    # -- changing ----------------------------------------------------------------------------
+    def register(self, subject: str, parsed: ParsedSchema) -> SchemaVersion:
+        """The subject's version of ``parsed``: the existing one, or a new one if compatible (409 if not)."""
+        with self.write_lock:
+            self._sync("Register operation")
+            every = self._versions(subject, deleted=True)
+            live = [r for r in every if not r.deleted]
+            for record in reversed(live):
+                if record.schema_type == parsed.schema_type and record.schema == parsed.canonical:
+                    return record
+            problems = self.check(subject, parsed, live)
+            if problems:
+                raise errors.incompatible(subject, problems, self.level(subject))
+            schema_id = self._id_of(parsed) or self.max_id + 1
+            version = max((r.version for r in every), default=0) + 1
+            record = SchemaVersion(subject, version, schema_id, parsed.schema_type, parsed.canonical)
+            self._write(*record.record(), "Register operation")
+            return record
+
+    def delete_version(self, subject: str, spec, permanent: bool = False) -> int:
+        """Soft-delete a version, or (``permanent``) remove a soft-deleted one from the log for good."""
+        version = parse_version(spec)
+        with self.write_lock:
+            self._sync("Delete schema version operation")
+            every = self._versions(subject, deleted=True)
+            if not every:
+                raise errors.subject_not_found(subject)
+            candidates = every if permanent else [r for r in every if not r.deleted]
+            if version is None:
+                if not candidates:
+                    raise errors.subject_not_found(subject)
+                record = candidates[-1]
+            else:
+                record = next((r for r in every if r.version == version), None)
+                if record is None:
+                    raise errors.version_not_found(version)
+            if permanent and not record.deleted:
+                raise errors.RestError(404, 40407, f"Subject '{subject}' Version {record.version} was not deleted "
+                                                   f"first before being permanently deleted")
+            if not permanent and record.deleted:
+                raise errors.RestError(404, 40406, f"Subject '{subject}' Version {record.version} was soft deleted. "
+                                                   f"Set permanent=true to delete permanently")
+            key, value = SchemaVersion(**{**record.__dict__, "deleted": True}).record()
+            self._write(key, None if permanent else value, "Delete schema version operation")
+            return record.version
+
+    def delete_subject(self, subject: str, permanent: bool = False) -> list[int]:
+        with self.write_lock:
+            self._sync("Delete subject operation")
+            every = self._versions(subject, deleted=True)
+            live = [r for r in every if not r.deleted]
+            if not every:
+                raise errors.subject_not_found(subject)
+            if permanent and live:
+                raise errors.RestError(404, 40405, f"Subject '{subject}' was not deleted first before being "
+                                                   f"permanently deleted")
+            if not permanent and not live:
+                raise errors.RestError(404, 40404, f"Subject '{subject}' was soft deleted. Set permanent=true to "
+                                                   f"delete permanently")
+            for record in (every if permanent else live):
+                key, value = SchemaVersion(**{**record.__dict__, "deleted": True}).record()
+                self._write(key, None if permanent else value, "Delete subject operation")
+            if permanent and self.subject_level(subject):
+                self._write(*_config_record(subject, None), "Delete subject operation")
+            return [r.version for r in (every if permanent else live)]
+
+    def set_level(self, subject: str | None, level) -> str:
+        if not isinstance(level, str) or level.upper() not in LEVELS:
+            raise errors.invalid_level(level)
+        with self.write_lock:
+            self._write(*_config_record(subject, level.upper()), "Update config operation")
+        return level.upper()
+
+    def delete_level(self, subject: str | None) -> str:
+        """Remove a subject's (or the global) level; returns the level it had."""
+        with self.write_lock:
+            self._sync("Delete config operation")
+            old = self.level(subject) if subject is None else self.subject_level(subject)
+            if subject is not None and old is None:
+                raise errors.RestError(404, 40408, f"Subject '{subject}' does not have subject-level compatibility "
+                                                   f"configured")
+            self._write(*_config_record(subject, None), "Delete config operation")
+            return old
+
+
+def _config_record(subject: str | None, level: str | None) -> tuple[dict, dict | None]:
+    key = {"keytype": "CONFIG", "subject": subject, "magic": 0}
+    return key, ({"compatibilityLevel": level} if level else None)
