@@ -1,8 +1,8 @@
 """The Confluent Schema Registry REST API over ``http.server``: routes, JSON shapes, error codes.
 
 Only what confluent-kafka's ``SchemaRegistryClient`` and its serializers use, plus what a learner
-tries with curl. Shapes follow Confluent's: ``schemaType`` is left out for Avro, booleans in the
-query string may be ``true`` or ``True`` (the Python client sends both), subjects are URL-encoded.
+tries with curl. Shapes follow Confluent's 8.x (the Docker stack's): ``schemaType`` is always
+given, ``AVRO`` too (7.x left it out); booleans in the query string may be ``true`` or ``True`` (the Python client sends both), subjects are URL-encoded.
 """
 
 import json
@@ -24,11 +24,7 @@ def _flag(query: dict, name: str) -> bool:
 
 
 def _schema_fields(record: SchemaVersion) -> dict:
-    fields = {"id": record.id, "guid": record.guid}
-    if record.schema_type != "AVRO":
-        fields["schemaType"] = record.schema_type
-    fields["schema"] = record.schema
-    return fields
+    return {"id": record.id, "guid": record.guid, "schemaType": record.schema_type, "schema": record.schema}
 
 
 def _subject_version(record: SchemaVersion) -> dict:

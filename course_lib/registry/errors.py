@@ -46,8 +46,8 @@ def invalid_level(level) -> RestError:
 
 
 def incompatible(subject: str, problems: list[str], level: str) -> RestError:
-    # error_code 409 as in Confluent's registry up to 8.0.3 / 8.1.1 (40901 from 8.0.4, 8.1.2, 8.2.0 on).
-    return RestError(409, 409, f"Schema being registered is incompatible with an earlier schema for subject "
+    # 40901 as in Confluent's registry 8.0.4, 8.1.2 and 8.2.0 on (the Docker stack's 8.3); older ones said 409.
+    return RestError(409, 40901, f"Schema being registered is incompatible with an earlier schema for subject "
                                f"\"{subject}\", details: [{'; '.join(problems)}; compatibility: '{level}']")
 
 

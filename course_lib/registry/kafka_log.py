@@ -40,6 +40,7 @@ class SchemasTopic:
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
         self.consumer: Consumer | None = None
+        self.prober: Consumer | None = None  # asks for the end offset: the reading consumer cannot while it polls
         self.producer: Producer | None = None
 
     # -- set-up -------------------------------------------------------------------------------
@@ -74,6 +75,8 @@ class SchemasTopic:
                                                enable_auto_commit=False, fetch_wait_max_ms=5,
                                                enable_partition_eof=False))
         self.consumer.assign([TopicPartition(self.topic, 0, OFFSET_BEGINNING)])
+        self.prober = Consumer(client_config(self.bootstrap, group_id="_course_schema_registry_probe",
+                                             enable_auto_commit=False))
         self.producer = Producer(client_config(self.bootstrap, acks="all", enable_idempotence=True, linger_ms=0,
                                                message_timeout_ms=int(timeout * 1000)))
         self.thread = threading.Thread(target=self._read_forever, name="schemas-reader", daemon=True)
@@ -109,7 +112,7 @@ class SchemasTopic:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                _, high = self.consumer.get_watermark_offsets(TopicPartition(self.topic, 0), timeout=5,
+                _, high = self.prober.get_watermark_offsets(TopicPartition(self.topic, 0), timeout=5,
                                                               cached=False)
                 break
             except KafkaException:
@@ -142,5 +145,6 @@ class SchemasTopic:
             self.thread.join(5)
         if self.producer is not None:
             self.producer.flush(5)
-        if self.consumer is not None:
-            self.consumer.close()
+        for consumer in (self.consumer, self.prober):
+            if consumer is not None:
+                consumer.close()

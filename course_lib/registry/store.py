@@ -37,10 +37,8 @@ class SchemaVersion:
 
     def record(self) -> tuple[dict, dict]:
         key = {"keytype": "SCHEMA", "subject": self.subject, "version": self.version, "magic": 1}
-        value = {"subject": self.subject, "version": self.version, "id": self.id}
-        if self.schema_type != "AVRO":  # Confluent omits the type for Avro
-            value["schemaType"] = self.schema_type
-        value.update(schema=self.schema, deleted=self.deleted)
+        value = {"subject": self.subject, "version": self.version, "id": self.id, "schemaType": self.schema_type,
+                 "schema": self.schema, "deleted": self.deleted}
         return key, value
 
 
