@@ -138,7 +138,7 @@ class JvmCluster:
         return (all(node.process.alive for node in self.nodes)
                 and all(service.status().alive for service in self.services))
 
-    def up(self, timeout: float = 120, quiet: bool = False) -> "JvmCluster":
+    def up(self, timeout: float = 180, quiet: bool = False) -> "JvmCluster":
         """Start whatever is not running and return once the cluster is ready; a no-op when it is."""
         say = (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
         down_nodes = [node for node in self.nodes if not node.process.alive]
