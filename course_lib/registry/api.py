@@ -186,6 +186,7 @@ class Routes:
 def _handler_class(routes: Routes):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: the client reuses one connection
+        disable_nagle_algorithm = True  # headers and body leave at once, no 40 ms delayed-ACK stall
         server_version = "course-schema-registry"
 
         def _answer(self, status: int, payload) -> None:

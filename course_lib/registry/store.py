@@ -1,9 +1,10 @@
 """The registry's state and rules: subjects, versions, global ids and compatibility settings.
 
 State is rebuilt from ``_schemas`` records (Confluent's key and value shapes), so it is never the
-source of truth — the topic is. Every change goes through ``_write``: one writer at a time (a lock),
-first catching up with the topic, then appending and waiting until the record is applied. So two
-concurrent registrations of one schema get one id: the second sees the first one's record.
+source of truth — the topic is. The registry process is the topic's single writer (as Confluent's
+leader is): it reads the topic to its end before it answers at all, and every change then goes
+through ``_write`` — one at a time (a lock), appending and waiting until our reader has applied the
+record. So two concurrent registrations of one schema get one id: the second sees the first's record.
 """
 
 import threading
@@ -93,10 +94,6 @@ class Registry:
 
     def _write(self, key: dict, value: dict | None, what: str) -> None:
         if not self.log.write(key, value, self.write_timeout):
-            raise errors.store_timeout(what)
-
-    def _sync(self, what: str) -> None:
-        if not self.log.catch_up(self.write_timeout):
             raise errors.store_timeout(what)
 
     # -- parsing -----------------------------------------------------------------------------
@@ -202,15 +199,23 @@ class Registry:
         return self.check(subject, parsed, [self.get_version(subject, version)])
 
     # -- changing ----------------------------------------------------------------------------
+    def _existing(self, subject: str, parsed: ParsedSchema) -> SchemaVersion | None:
+        for record in reversed(self._versions(subject)):
+            if record.schema_type == parsed.schema_type and record.schema == parsed.canonical:
+                return record
+        return None
+
     def register(self, subject: str, parsed: ParsedSchema) -> SchemaVersion:
         """The subject's version of ``parsed``: the existing one, or a new one if compatible (409 if not)."""
+        existing = self._existing(subject, parsed)  # the common case (every producer start): no write
+        if existing is not None:
+            return existing
         with self.write_lock:
-            self._sync("Register operation")
+            existing = self._existing(subject, parsed)  # another request may have written it meanwhile
+            if existing is not None:
+                return existing
             every = self._versions(subject, deleted=True)
             live = [r for r in every if not r.deleted]
-            for record in reversed(live):
-                if record.schema_type == parsed.schema_type and record.schema == parsed.canonical:
-                    return record
             problems = self.check(subject, parsed, live)
             if problems:
                 raise errors.incompatible(subject, problems, self.level(subject))
@@ -224,7 +229,6 @@ class Registry:
         """Soft-delete a version, or (``permanent``) remove a soft-deleted one from the log for good."""
         version = parse_version(spec)
         with self.write_lock:
-            self._sync("Delete schema version operation")
             every = self._versions(subject, deleted=True)
             if not every:
                 raise errors.subject_not_found(subject)
@@ -249,7 +253,6 @@ class Registry:
 
     def delete_subject(self, subject: str, permanent: bool = False) -> list[int]:
         with self.write_lock:
-            self._sync("Delete subject operation")
             every = self._versions(subject, deleted=True)
             live = [r for r in every if not r.deleted]
             if not every:
@@ -277,7 +280,6 @@ class Registry:
     def delete_level(self, subject: str | None) -> str:
         """Remove a subject's (or the global) level; returns the level it had."""
         with self.write_lock:
-            self._sync("Delete config operation")
             old = self.level(subject) if subject is None else self.subject_level(subject)
             if subject is not None and old is None:
                 raise errors.RestError(404, 40408, f"Subject '{subject}' does not have subject-level compatibility "
