@@ -31,7 +31,7 @@ want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "Installing Python packages into .venv (once) ..."
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]' --config-settings editable_mode=compat
+  .venv/bin/python -m pip install -q -e '.[test]'
   echo "$want" > "$stamp"
 fi
 .venv/bin/python -m course_lib setup >/dev/null
