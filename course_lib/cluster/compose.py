@@ -63,8 +63,12 @@ class ComposeProject:
         return self.argv("kill", "-s", "SIGKILL", service)
 
     def start(self, service: str) -> list[str]:
-        """Start one service again without touching the others (``up`` also recreates a removed container)."""
-        return self.argv("up", "-d", "--no-deps", service)
+        """Start one service again without touching the others, and wait until its healthcheck passes.
+
+        ``up`` also recreates a removed container; ``--wait`` matters because other brokers may still
+        list a broker killed seconds ago, so only its own health proves the new process answers.
+        """
+        return self.argv("up", "-d", "--no-deps", "--wait", service)
 
     def logs(self, service: str, lines: int) -> list[str]:
         return self.argv("logs", "--no-color", "--no-log-prefix", "--tail", str(lines), service)

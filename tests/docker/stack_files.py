@@ -12,7 +12,8 @@ __all__ = ["PORT_SETTINGS", "STACKS", "assert_one_sentence", "load_compose"]
 STACKS = {"kraft": KRAFT_STACK, "zookeeper": ZOOKEEPER_STACK}
 
 # Every variable the embedded clusters read for their ports: the tests compare against the defaults.
-PORT_SETTINGS = ("COURSE_BROKER_PORTS", "COURSE_CONTROLLER_PORTS", "COURSE_ZK_BROKER_PORTS", "COURSE_ZOOKEEPER_PORT")
+PORT_SETTINGS = ("COURSE_BROKER_PORTS", "COURSE_CONTROLLER_PORTS", "COURSE_ZK_BROKER_PORTS", "COURSE_ZOOKEEPER_PORT",
+                 "COURSE_REGISTRY_PORT")
 
 
 @functools.cache

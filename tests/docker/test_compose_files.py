@@ -4,11 +4,11 @@ and teaching settings, and memory limits that fit an 8 GB laptop."""
 import copy
 import re
 
-from stack_files import STACKS, load_compose
-
 from course_lib.cluster.kraft import TEACHING_DEFAULTS, KRaftCluster
 from course_lib.cluster.zookeeper import ZK_MODE_DEFAULTS, ZooKeeperCluster
 from course_lib.paths import REPO_ROOT
+from course_lib.registry import registry_port
+from stack_files import STACKS, load_compose
 
 GIB = 1024 ** 3
 INTERNAL_BOOTSTRAP = "kafka-1:29092,kafka-2:29092,kafka-3:29092"
@@ -127,6 +127,12 @@ def test_the_backend_knows_the_files_ports_and_names(stack, compose, default_por
     in_file = {profile for spec in compose["services"].values() for profile in spec.get("profiles", [])}
     assert set(stack.profiles) == in_file
     assert {s.name for s in stack.services} | set(brokers(compose)) == set(compose["services"])
+
+
+def test_schema_registry_is_where_the_embedded_registry_is(compose, default_ports):
+    """Notebooks find the registry through registry_url(): the same port on either backend."""
+    port = registry_port()
+    assert compose["services"]["schema-registry"]["ports"] == [f"127.0.0.1:{port}:8081"]
 
 
 def test_every_port_is_published_on_loopback_only(compose):

@@ -8,13 +8,13 @@ import json
 import subprocess
 
 import pytest
-from stack_files import STACKS, assert_one_sentence
 
 from course_lib.cluster import course_cluster
 from course_lib.cluster import docker as docker_backend
 from course_lib.cluster.compose import QUORUM_STATE_FILE, active_controller, parse_ps
 from course_lib.cluster.docker import KRAFT_STACK, ZOOKEEPER_STACK, DockerCluster
 from course_lib.errors import CourseError
+from stack_files import STACKS, assert_one_sentence
 
 KRAFT_FILE = str(KRAFT_STACK.compose_file)
 BASE = ["docker", "compose", "-f", KRAFT_FILE, "-p", "kafka-course"]
@@ -83,7 +83,7 @@ def test_each_control_issues_its_compose_command(fake, ready):
     assert fake.compose_calls() == [
         BASE + ["stop", "--timeout", "30", "kafka-2"],
         BASE + ["kill", "-s", "SIGKILL", "kafka-3"],
-        BASE + ["up", "-d", "--no-deps", "kafka-3"],
+        BASE + ["up", "-d", "--no-deps", "--wait", "kafka-3"],
         BASE + ["--profile", "ui", "down", "--timeout", "30"],
         BASE + ["--profile", "ui", "down", "--volumes", "--remove-orphans", "--timeout", "30"],
     ]

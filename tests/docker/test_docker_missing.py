@@ -10,10 +10,10 @@ import subprocess
 import sys
 
 import pytest
-from stack_files import assert_one_sentence
 
 from course_lib.cluster.docker import DockerCluster
 from course_lib.errors import CourseError
+from stack_files import assert_one_sentence
 
 
 def fake_docker(directory, script: str):
