@@ -127,7 +127,8 @@ def add_partitions(name: str, total: int, cluster=None) -> TopicInfo:
         raise CourseError(f"Topic {name!r} has {current} partitions and Kafka cannot remove partitions; "
                           f"recreate the topic to have fewer.")
     if total > current:
-        admin_client(cluster).create_partitions([NewPartitions(name, total)])[name].result()
+        client = admin_client(cluster)  # alive until the future resolves
+        client.create_partitions([NewPartitions(name, total)])[name].result()
         deadline = time.monotonic() + 15
         while len(describe_topic(name, cluster).partitions) < total and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -137,7 +138,8 @@ def add_partitions(name: str, total: int, cluster=None) -> TopicInfo:
 def topic_config(name: str, cluster=None, only_changed: bool = True) -> dict[str, str]:
     """The topic's configuration; by default only what differs from the broker defaults."""
     resource = ConfigResource(ConfigResource.Type.TOPIC, name)
-    entries = admin_client(cluster).describe_configs([resource])[resource].result()
+    client = admin_client(cluster)  # alive until the future resolves
+    entries = client.describe_configs([resource])[resource].result()
     return {key: entry.value for key, entry in sorted(entries.items())
             if not only_changed or not entry.is_default}
 
@@ -149,7 +151,8 @@ def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
                for key, value in settings.items()]
     resource = ConfigResource(ConfigResource.Type.TOPIC, name, incremental_configs=entries)
     try:
-        admin_client(cluster).incremental_alter_configs([resource])[resource].result()
+        client = admin_client(cluster)  # alive until the future resolves
+        client.incremental_alter_configs([resource])[resource].result()
     except KafkaException as exc:
         raise CourseError(f"Could not change the config of {name!r}: {_reason(exc)}.") from None
     return topic_config(name, cluster)
@@ -171,5 +174,6 @@ def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
     """``{partition: committed offset}`` of ``group`` on ``topic`` (partitions without a commit left out)."""
     partitions = [TopicPartition(topic, p.partition) for p in describe_topic(topic, cluster).partitions]
     request = ConsumerGroupTopicPartitions(group, partitions)
-    result = admin_client(cluster).list_consumer_group_offsets([request])[group].result()
+    client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
+    result = client.list_consumer_group_offsets([request])[group].result()
     return {tp.partition: tp.offset for tp in result.topic_partitions if tp.offset >= 0}
