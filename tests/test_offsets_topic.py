@@ -1,0 +1,124 @@
+"""``course_lib.offsets_topic`` decodes what the coordinator really wrote, as Kafka's own decoder does."""
+
+import json
+import re
+import struct
+import time
+
+import pytest
+from confluent_kafka import Consumer, TopicCollection, TopicPartition
+
+from course_lib.admin import admin_client, create_topic, describe_topic, watermarks
+from course_lib.clients import client_config
+from course_lib.inspect.tools import run_kafka_tool
+from course_lib.offsets_topic import (OFFSETS_TOPIC, GroupMetadata, OffsetCommit, decode, group_history,
+                                      java_string_hash, latest_commits, partition_for, read_offsets_topic)
+from course_lib.produce import produce
+
+
+def _string(text: str) -> bytes:
+    raw = text.encode()
+    return struct.pack(">h", len(raw)) + raw
+
+
+def test_java_string_hash_matches_java():
+    # values of "...".hashCode() in Java
+    assert java_string_hash("") == 0
+    assert java_string_hash("hello") == 99162322
+    assert java_string_hash("polygenelubricants") == -2147483648  # Integer.MIN_VALUE: Utils.abs makes it 0
+    assert partition_for("polygenelubricants", 10) == 0
+    assert java_string_hash("é") == 233
+
+
+def test_non_flexible_versions_and_tombstones_decode():
+    key = struct.pack(">h", 1) + _string("billing") + _string("orders") + struct.pack(">i", 2)
+    v3 = struct.pack(">hqi", 3, 42, 7) + _string("note") + struct.pack(">q", 1700000000000)
+    kind, group, value = decode(key, v3)
+    assert (kind, group) == ("OffsetCommit", "billing")
+    assert value == OffsetCommit("billing", "orders", 2, 42, 7, "note", 1700000000000)
+    v1 = struct.pack(">hq", 1, 9) + _string("") + struct.pack(">qq", 1700000000000, 1700000100000)
+    assert decode(key, v1)[2].offset == 9 and decode(key, v1)[2].leader_epoch == -1
+    assert decode(key, None) == ("OffsetCommit", "billing", None)
+
+
+def test_truncated_bytes_are_an_error_not_garbage():
+    key = struct.pack(">h", 1) + _string("billing") + _string("orders") + struct.pack(">i", 2)
+    with pytest.raises(ValueError, match="truncated"):
+        decode(key, struct.pack(">hq", 3, 42))
+
+
+@pytest.fixture(scope="module")
+def committed(cluster):
+    """A real group that consumed a topic and committed, once with an explicit offset and metadata."""
+    topic = f"offsets-topic-{time.time_ns() % 10**8}"
+    create_topic(topic, partitions=3)
+    produce(topic, [(f"user-{i % 5}", f"event {i}") for i in range(30)])
+    group = f"offsets-group-{time.time_ns() % 10**8}"
+    consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=group, client_id="decoder-test",
+                                      auto_offset_reset="earliest", enable_auto_commit=False))
+    consumer.subscribe([topic])
+    seen, deadline = 0, time.monotonic() + 60
+    while seen < 30 and time.monotonic() < deadline:
+        seen += sum(1 for m in consumer.consume(30, timeout=0.5) if m.error() is None)
+    assignment = sorted(tp.partition for tp in consumer.assignment())
+    consumer.commit(asynchronous=False)
+    consumer.commit(offsets=[TopicPartition(topic, 1, 4, "replay-from-here")], asynchronous=False)
+    consumer.close()
+    assert seen == 30
+    return topic, group, assignment
+
+
+def test_commits_are_decoded_from_the_groups_partition(cluster, committed):
+    topic, group, _ = committed
+    records = read_offsets_topic(group)
+    assert records and {r.partition for r in records} == {partition_for(group)}
+    commits = [r.value for r in records if isinstance(r.value, OffsetCommit)]
+    ends = {p: high for p, (low, high) in watermarks(topic).items()}
+    assert {(c.partition, c.offset) for c in commits if c.metadata == ""} == set(ends.items())
+    explicit = commits[-1]
+    assert (explicit.topic, explicit.partition, explicit.offset, explicit.metadata) == (topic, 1, 4, "replay-from-here")
+    assert explicit.leader_epoch == -1 and abs(explicit.commit_timestamp / 1000 - time.time()) < 300
+    client = admin_client()  # keep the client alive until its future is done
+    topic_id = client.describe_topics(TopicCollection([topic]))[topic].result().topic_id
+    assert explicit.topic_id == str(topic_id)
+    assert latest_commits(group)[(topic, 1)].offset == 4
+
+
+def test_group_metadata_shows_the_member_and_its_assignment(committed):
+    topic, group, assignment = committed
+    generations = group_history(group)
+    joined = [g for g in generations if g.members]
+    assert joined and isinstance(joined[-1], GroupMetadata)
+    member = joined[-1].members[0]
+    assert member.client_id == "decoder-test" and member.subscription == (topic,)
+    assert [p for t, p in member.assignment] == assignment == [0, 1, 2]
+    assert joined[-1].protocol in ("range", "roundrobin") and joined[-1].leader == member.member_id
+    assert generations[-1].members == ()  # close() left the group: the coordinator stored it empty
+
+
+def test_the_only_reader_with_no_group_reads_all_partitions(committed):
+    _, group, _ = committed
+    everything = read_offsets_topic()
+    assert {r.group for r in everything} >= {group}
+    assert [r for r in everything if r.group == group] == read_offsets_topic(group)
+
+
+def test_decoding_agrees_with_kafkas_dump_log_segments(cluster, committed):
+    _, group, _ = committed
+    partition = partition_for(group)
+    leader = describe_topic(OFFSETS_TOPIC).partitions[partition].leader
+    segments = sorted((cluster.node(leader).data_dir / f"{OFFSETS_TOPIC}-{partition}").glob("*.log"))
+    dump = run_kafka_tool("org.apache.kafka.tools.DumpLogSegments", "--offsets-decoder", "--print-data-log",
+                          "--files", ",".join(map(str, segments)), timeout=180)
+    theirs = []
+    for line in dump.splitlines():
+        match = re.search(r"key: (\{.*\}) payload: (\{.*\}|null)$", line)
+        if match and json.loads(match.group(1))["data"]["group"] == group:
+            key, payload = json.loads(match.group(1)), json.loads(match.group(2))
+            if key["type"] == "1" and payload:
+                data = payload["data"]
+                theirs.append((key["data"]["partition"], data["offset"], data["leaderEpoch"],
+                               data["metadata"].rstrip("\x00"), data["commitTimestamp"], data.get("topicId")))
+    ours = [(c.partition, c.offset, c.leader_epoch, c.metadata, c.commit_timestamp, c.topic_id)
+            for c in (r.value for r in read_offsets_topic(group)) if isinstance(c, OffsetCommit)]
+    assert theirs and ours[:len(theirs)] == theirs
