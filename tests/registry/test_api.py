@@ -38,7 +38,7 @@ def test_register_versions_and_lookup(client, unique):
     assert client.lookup_schema(subject, V1).version == 1
     assert json.loads(client.get_schema(first.schema_id).schema_str) == json.loads(V1.schema_str)
     assert subject in client.get_subjects()
-    assert [(v.subject, v.version) for v in client.get_schema_versions(second.schema_id)] == [(subject, 2)]
+    assert (subject, 2) in [(v.subject, v.version) for v in client.get_schema_versions(second.schema_id)]
 
 
 def test_whitespace_and_key_order_do_not_make_a_new_schema(client, unique):

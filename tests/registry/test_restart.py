@@ -57,7 +57,7 @@ def test_broker_restart_keeps_ids_and_versions(cluster, unique):
     cluster.stop_broker(leader)
     during = unique("during") + "-value"  # writes go on with 2 of 3 replicas (min.insync.replicas=2)
     during_id = client.register_schema(during, _schema("During" + unique("x").split("-")[1]))
-    cluster.start_broker(leader)
+    cluster.start_broker(leader, timeout=180)
     fresh = SchemaRegistryClient({"url": registry_url()})
     assert _snapshot(fresh, sorted({s for s, _ in before})) == before
     assert fresh.get_latest_version(during).schema_id == during_id
