@@ -6,7 +6,7 @@ Every failure the learner can fix is printed as one sentence (a ``CourseError``)
 import argparse
 import sys
 
-from .cluster import course_cluster
+from .cluster import ZooKeeperCluster, course_cluster
 from .errors import CourseError
 
 
@@ -24,12 +24,15 @@ def _parser() -> argparse.ArgumentParser:
     logs.add_argument("node", type=int, metavar="N")
     logs.add_argument("-n", "--lines", type=int, default=40)
     commands.add_parser("setup", help="download the Kafka jars (done by `up` when needed)")
+    for name in ("up", "down", "status", "reset", "stop-broker", "kill-broker", "start-broker", "logs", "setup"):
+        commands.choices[name].add_argument("--zookeeper", action="store_true",
+                                            help="the ZooKeeper-mode cluster (Kafka 3.9) instead of the KRaft one")
     return parser
 
 
 def run(argv: list[str]) -> None:
     args = _parser().parse_args(argv)
-    cluster = course_cluster()
+    cluster = ZooKeeperCluster() if args.zookeeper else course_cluster()
     if args.command == "up":
         cluster.up()
         print(cluster.status_table())
@@ -54,7 +57,7 @@ def run(argv: list[str]) -> None:
         print(cluster.logs(args.node, args.lines))
     elif args.command == "setup":
         from .jars import ensure_jars
-        print(ensure_jars("kraft"))
+        print(ensure_jars("zookeeper" if args.zookeeper else "kraft"))
 
 
 def main() -> int:

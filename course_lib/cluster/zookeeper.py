@@ -26,7 +26,7 @@ from ..errors import CourseError
 from ..jars import classpath
 from ..paths import course_home
 from ..toolchain import java_executable
-from ..inspect.zookeeper import active_controller
+from ..inspect.zookeeper import active_controller, registered_brokers
 from .base import HERE, JvmCluster, Node, NodeStatus
 from .kraft import TEACHING_DEFAULTS, _ports_from_env
 from .ports import port_is_free, port_owner
@@ -183,10 +183,26 @@ class ZooKeeperCluster(JvmCluster):
         return self
 
     def start_broker(self, node_id: int, timeout: float = 90) -> None:
+        """Start one broker and wait until it holds a fresh ``/brokers/ids/<id>`` znode.
+
+        Other brokers' metadata may still list a broker killed moments ago, so only its new znode
+        (registered after this start) proves it is back.
+        """
         if not self.zookeeper.process.alive:
             raise CourseError(f"ZooKeeper is not running, so broker {node_id} could not register; "
                               "start everything with `python -m course_lib up --zookeeper`.")
+        node = self.node(node_id)
+        if node.process.alive:
+            return
+        started_ms, deadline = time.time() * 1000, time.monotonic() + timeout
         super().start_broker(node_id, timeout)
+        while not any(b.broker_id == node_id and b.registered_ms >= started_ms for b in registered_brokers(self)):
+            if not node.process.alive:
+                raise CourseError(f"Broker {node_id} stopped during start-up; the end of its log says:\n{node.log_tail()}")
+            if time.monotonic() > deadline:
+                raise CourseError(f"Broker {node_id} did not register in ZooKeeper within {timeout:.0f} s; "
+                                  f"look at `python -m course_lib logs {node_id} --zookeeper`.")
+            time.sleep(0.5)
 
     def controller_id(self) -> int | None:
         """The broker named in the ``/controller`` znode (None while no broker holds it)."""
