@@ -7,9 +7,9 @@ through ``_write`` — one at a time (a lock), appending and waiting until our r
 record. So two concurrent registrations of one schema get one id: the second sees the first's record.
 """
 
+import hashlib
 import threading
 import uuid
-import hashlib
 from dataclasses import dataclass
 
 from . import errors
@@ -64,7 +64,7 @@ class Registry:
         self.write_lock = threading.Lock()  # one change at a time: the single writer
         self.write_timeout = write_timeout
         self.log = None  # a SchemasTopic, attached by ``attach``
-        self.subjects_: dict[str, dict[int, SchemaVersion]] = {}
+        self.by_subject: dict[str, dict[int, SchemaVersion]] = {}
         self.configs: dict[str | None, str] = {}
         self.max_id = 0
         self._parsed: dict[tuple[str, str], ParsedSchema] = {}
@@ -78,7 +78,7 @@ class Registry:
         with self.lock:
             if keytype == "SCHEMA":
                 subject, version = key["subject"], key["version"]
-                versions = self.subjects_.setdefault(subject, {})
+                versions = self.by_subject.setdefault(subject, {})
                 if value is None:
                     versions.pop(version, None)
                     return
@@ -112,12 +112,12 @@ class Registry:
     # -- reading -----------------------------------------------------------------------------
     def _versions(self, subject: str, deleted: bool = False) -> list[SchemaVersion]:
         with self.lock:
-            records = sorted(self.subjects_.get(subject, {}).values(), key=lambda r: r.version)
+            records = sorted(self.by_subject.get(subject, {}).values(), key=lambda r: r.version)
         return [r for r in records if deleted or not r.deleted]
 
     def subjects(self, deleted: bool = False, deleted_only: bool = False, prefix: str = "") -> list[str]:
         with self.lock:
-            names = sorted(self.subjects_)
+            names = sorted(self.by_subject)
         result = []
         for name in names:
             if not name.startswith(prefix):
@@ -151,7 +151,7 @@ class Registry:
     def by_id(self, schema_id: int) -> list[SchemaVersion]:
         """Every (subject, version) holding schema ``schema_id``, soft-deleted ones included."""
         with self.lock:
-            return [r for versions in self.subjects_.values() for r in versions.values() if r.id == schema_id]
+            return [r for versions in self.by_subject.values() for r in versions.values() if r.id == schema_id]
 
     def schema_by_id(self, schema_id: int) -> SchemaVersion:
         records = self.by_id(schema_id)
@@ -161,7 +161,7 @@ class Registry:
 
     def _id_of(self, parsed: ParsedSchema) -> int | None:
         with self.lock:
-            for versions in self.subjects_.values():
+            for versions in self.by_subject.values():
                 for record in versions.values():
                     if record.schema_type == parsed.schema_type and record.schema == parsed.canonical:
                         return record.id
