@@ -1,0 +1,28 @@
+"""Live views of the course cluster for JupyterLab: each is one call that shows a refreshing widget.
+
+    from course_lib.views import replication_view, group_view, dashboard
+    replication_view("orders")            # who leads which partition; kill a broker and watch
+    dashboard("orders", groups=["billing"], controls=True)
+
+Every view renders a snapshot from ``course_lib.views.snapshots`` (plain functions, tested on the
+real cluster), refreshes about once a second in a background thread, and stops when closed, when
+its cell runs again or when the kernel exits. ``close_all()`` stops every view at once.
+"""
+
+from .background import BackgroundGroup
+from .controls import InstructorControls, instructor_controls
+from .dashboard import Dashboard, dashboard
+from .group import GroupView, group_view
+from .lifecycle import close_all
+from .offsets import OffsetsView, offsets_view
+from .partitioner import PartitionerView, partitioner_view
+from .registry import RegistryView, registry_view
+from .replication import ReplicationView, replication_view
+from .throughput import ThroughputView, throughput_view
+
+__all__ = [
+    "BackgroundGroup", "Dashboard", "GroupView", "InstructorControls", "OffsetsView", "PartitionerView",
+    "RegistryView", "ReplicationView", "ThroughputView", "close_all", "dashboard", "group_view",
+    "instructor_controls", "offsets_view", "partitioner_view", "registry_view", "replication_view",
+    "throughput_view",
+]

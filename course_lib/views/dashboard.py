@@ -1,0 +1,104 @@
+"""The course's control center: every view in tabs, under a strip that always shows the brokers.
+
+One thread refreshes the broker strip and only the tab on screen, so an idle dashboard costs little
+(the benchmark in ``benchmarks/widgets.py`` measures it); hidden tabs catch up when selected.
+"""
+
+import time
+
+import ipywidgets as widgets
+
+from confluent_kafka import KafkaException
+
+from ..cluster import course_cluster
+from ..errors import CourseError
+from .controls import InstructorControls
+from .group import GroupView
+from .live import LiveView
+from .offsets import OffsetsView
+from .partitioner import PartitionerView
+from .registry import RegistryView
+from .replication import ReplicationView
+from .snapshots import ClusterLink, ClusterSnapshot, cluster_snapshot
+from .style import BODY_PX, FONT, badge
+from .throughput import ThroughputView
+
+__all__ = ["Dashboard", "dashboard", "render_broker_strip"]
+
+
+def render_broker_strip(snapshot: ClusterSnapshot) -> str:
+    parts = []
+    for b in snapshot.brokers:
+        kind = "up" if b.alive and b.registered else "down" if not b.alive else "warn"
+        star = " ★" if b.controller else ""
+        parts.append(f'<span data-broker="{b.node_id}" data-alive="{str(b.alive).lower()}" style="margin-right:14px">'
+                     f'{badge(f"broker {b.node_id}: {b.label}{star}", kind)}</span>')
+    return (f'<div data-view="broker-strip" style="{FONT};font-size:{BODY_PX}px;padding:6px 0 10px 0">'
+            f'{"".join(parts)}<span style="color:#555">★ = active controller</span></div>')
+
+
+class Dashboard(LiveView):
+    """Tabs: cluster, consumer group(s), offsets & log, throughput, partitioner, schema registry
+    (and instructor controls with ``controls=True``).
+
+    One refresh = 1 admin call for the broker strip + the visible tab's own refresh (0–5 calls).
+    """
+
+    def __init__(self, topic: str, groups=(), cluster=None, interval: float = 1.0, controls: bool = False,
+                 autostart: bool = True):
+        cluster = cluster or course_cluster()
+        groups = (groups,) if isinstance(groups, str) else tuple(groups)
+        self.link = ClusterLink(cluster)
+        self._strip = widgets.HTML()
+        pages = [("Cluster", ReplicationView(topic, cluster, interval, autostart=False))]
+        pages += [(f"Group {g}", GroupView(g, topic, cluster, interval, autostart=False)) for g in groups]
+        pages += [("Offsets & log", OffsetsView(topic, groups, cluster, interval, autostart=False)),
+                  ("Throughput", ThroughputView(topic, groups, cluster, interval, autostart=False)),
+                  ("Partitioner", PartitionerView(partitions=self._partition_count(topic))),
+                  ("Schema registry", RegistryView(autostart=False))]
+        if controls:
+            pages.append(("Instructor", InstructorControls(topic, groups[0] if groups else f"{topic}-demo",
+                                                           cluster, interval=interval, autostart=False)))
+        self.pages = dict(pages)
+        self.tabs = widgets.Tab(children=[view for _, view in pages], titles=[name for name, _ in pages])
+        self._tab_changed = False
+        self.tabs.observe(self._on_tab, names="selected_index")
+        super().__init__([self._strip, self.tabs], interval=interval, autostart=autostart)
+
+    def _on_tab(self, _change) -> None:
+        self._tab_changed = True  # the refresh thread shows the new tab at once; the kernel never waits
+        self.poke()
+
+    def _partition_count(self, topic: str) -> int:
+        try:
+            described = self.link.metadata().topics.get(topic)
+        except KafkaException:
+            described = None
+        return len(described.partitions) if described is not None and described.partitions else 6
+
+    def snapshot(self) -> ClusterSnapshot:
+        return cluster_snapshot(self.link, ())
+
+    def render(self, snapshot: ClusterSnapshot) -> None:
+        self._strip.value = render_broker_strip(snapshot)
+
+    def refresh(self):
+        snapshot = super().refresh()
+        index, forced, self._tab_changed = self.tabs.selected_index, self._tab_changed, False
+        view = self.tabs.children[index] if index is not None else None
+        if isinstance(view, LiveView) and not self.closed and (
+                forced or time.monotonic() - view.last_refresh >= view.interval - 0.05):
+            view.refresh()
+        return snapshot
+
+    def select(self, name: str) -> None:
+        """Show the tab called ``name`` (e.g. ``"Throughput"``)."""
+        names = list(self.pages)
+        if name not in names:
+            raise CourseError(f"The dashboard has no tab {name!r}; choose one of {', '.join(names)}.")
+        self.tabs.selected_index = names.index(name)
+
+
+def dashboard(topic: str, groups=(), cluster=None, interval: float = 1.0, controls: bool = False) -> Dashboard:
+    """The control center for ``topic`` and consumer ``groups``: all views in tabs, live."""
+    return Dashboard(topic, groups, cluster, interval, controls)

@@ -1,0 +1,48 @@
+"""Which brokers are up right now, and which one is the active controller.
+
+"Up" is decided by trying the broker's port, not by the cluster metadata: after a crash the
+controller keeps a broker registered until ``broker.session.timeout.ms`` (9 s) has passed, and a
+view that trusted the metadata would show a dead broker as alive for that long.
+"""
+
+import socket
+from dataclasses import dataclass
+
+__all__ = ["BrokerState", "broker_states", "accepts_connections"]
+
+
+@dataclass(frozen=True)
+class BrokerState:
+    """One broker as a view shows it."""
+    node_id: int
+    port: int
+    alive: bool        # its port accepts connections now
+    registered: bool   # the cluster metadata still lists it
+    controller: bool   # the active KRaft controller
+
+    @property
+    def label(self) -> str:
+        """up / starting / DOWN / DOWN (still registered): the last one lasts until the session times out."""
+        if self.alive:
+            return "up" if self.registered else "starting"
+        return "DOWN (still registered)" if self.registered else "DOWN"
+
+
+def accepts_connections(port: int, host: str = "127.0.0.1", timeout: float = 0.3) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def broker_states(cluster, registered: set[int] | None) -> tuple[BrokerState, ...]:
+    """Each node's state; ``registered`` = broker ids in the metadata (None: metadata unavailable).
+
+    No admin call: one TCP connect per broker and the controller from the cluster's quorum files.
+    """
+    controller = cluster.controller_id()
+    return tuple(
+        BrokerState(node.node_id, node.port, accepts_connections(node.port),
+                    registered is not None and node.node_id in registered, controller == node.node_id)
+        for node in cluster.nodes)

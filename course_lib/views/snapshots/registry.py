@@ -1,0 +1,39 @@
+"""The schema registry's subjects, read over its REST API — or why they cannot be read.
+
+The registry is optional in the course (only lessons 09+ start it), so a missing registry is a
+normal state that the dashboard shows, never an error.
+"""
+
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+__all__ = ["RegistrySnapshot", "registry_snapshot", "registry_url"]
+
+
+@dataclass(frozen=True)
+class RegistrySnapshot:
+    taken_at: float
+    url: str
+    reachable: bool
+    subjects: tuple[str, ...]
+    error: str | None = None
+
+
+def registry_url() -> str:
+    return f"http://localhost:{os.environ.get('COURSE_REGISTRY_PORT', '8081')}"
+
+
+def registry_snapshot(url: str | None = None, timeout: float = 0.5) -> RegistrySnapshot:
+    """``GET /subjects``: 1 HTTP request, no Kafka admin call."""
+    url = url or registry_url()
+    try:
+        with urllib.request.urlopen(f"{url}/subjects", timeout=timeout) as reply:
+            subjects = json.loads(reply.read())
+    except (OSError, ValueError) as exc:  # URLError, refused, timeout, bad JSON
+        reason = getattr(exc, "reason", exc)
+        return RegistrySnapshot(time.time(), url, False, (), f"no schema registry answered at {url} ({reason})")
+    return RegistrySnapshot(time.time(), url, True, tuple(sorted(subjects)))

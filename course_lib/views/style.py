@@ -1,0 +1,86 @@
+"""Colours, sizes and small HTML builders shared by the views — chosen for a projector.
+
+Large type (20 px body, 24 px titles), dark text on light fills, and the Okabe–Ito palette, which
+stays distinguishable for colour-blind viewers. Every colour also comes with a word (LEADER, DOWN…),
+so nothing depends on colour alone.
+"""
+
+from html import escape
+
+__all__ = ["COLORS", "MEMBER_COLORS", "FONT", "badge", "banner", "esc", "legend", "member_color", "title",
+           "PLOTLY_LAYOUT", "STYLESHEET", "muted"]
+
+FONT = "font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
+BODY_PX, TITLE_PX, SMALL_PX = 20, 24, 16
+
+COLORS = {
+    "leader": ("#0072B2", "#ffffff"),       # (fill, text) — blue
+    "in-sync": ("#009E73", "#ffffff"),      # bluish green
+    "out-of-sync": ("#E69F00", "#000000"),  # orange
+    "none": ("#f2f2f2", "#777777"),
+    "down": ("#D55E00", "#ffffff"),         # vermillion
+    "up": ("#009E73", "#ffffff"),
+    "warn": ("#E69F00", "#000000"),
+    "controller": ("#000000", "#ffffff"),
+    "info": ("#e8f1fa", "#003b63"),
+}
+MEMBER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8c6d00", "#444444")
+DOWN_STRIPES = "repeating-linear-gradient(45deg, #d9d9d9 0 10px, #f5f5f5 10px 20px)"
+
+PLOTLY_LAYOUT = dict(
+    font=dict(family="DejaVu Sans, Arial, sans-serif", size=18, color="#1a1a1a"),
+    template="plotly_white", height=420, width=980, margin=dict(l=80, r=30, t=60, b=70),
+    legend=dict(font=dict(size=18), orientation="h", yanchor="bottom", y=1.02, x=0),
+)
+
+
+def esc(value) -> str:
+    return escape(str(value))
+
+
+def member_color(index: int) -> str:
+    return MEMBER_COLORS[index % len(MEMBER_COLORS)]
+
+
+def badge(text: str, kind: str = "info", fill: str | None = None) -> str:
+    bg, fg = COLORS[kind] if fill is None else (fill, "#ffffff")
+    return (f'<span style="background:{bg};color:{fg};padding:2px 10px;border-radius:6px;'
+            f'font-weight:bold;white-space:nowrap">{esc(text)}</span>')
+
+
+def title(text: str, extra: str = "") -> str:
+    return (f'<div style="{FONT};font-size:{TITLE_PX}px;font-weight:bold;margin:4px 0 10px 0;color:#1a1a1a">'
+            f'{esc(text)} {extra}</div>')
+
+
+def muted(text: str) -> str:
+    return f'<div style="{FONT};font-size:{SMALL_PX}px;color:#555;margin-top:6px">{text}</div>'
+
+
+def banner(text: str, kind: str = "down") -> str:
+    bg, fg = COLORS[kind]
+    return (f'<div data-banner="{kind}" style="{FONT};font-size:{BODY_PX}px;background:{bg};color:{fg};'
+            f'padding:8px 14px;border-radius:6px;margin:6px 0">{esc(text)}</div>')
+
+
+def legend(items: list[tuple[str, str, str]]) -> str:
+    """A row of (fill, text colour, label) swatches."""
+    swatches = "".join(
+        f'<span style="display:inline-block;margin-right:18px;white-space:nowrap">'
+        f'<span style="display:inline-block;width:26px;height:20px;vertical-align:middle;background:{bg};'
+        f'border:1px solid #999;border-radius:4px;margin-right:6px"></span>{esc(label)}</span>'
+        for bg, _fg, label in items)
+    return f'<div style="{FONT};font-size:{SMALL_PX + 2}px;margin-top:10px">{swatches}</div>'
+
+
+# Big controls inside the course's views (ipywidgets' defaults are 13 px). Scoped to .course-view.
+STYLESHEET = """<style>
+.course-view .widget-label, .course-view .widget-readout, .course-view input, .course-view select,
+.course-view .jupyter-button, .course-view .widget-dropdown select, .course-view .lm-TabBar-tabLabel {
+  font-size: 20px !important; }
+.course-view input, .course-view select, .course-view .jupyter-button { height: 40px !important; }
+.course-view .widget-label { line-height: 40px !important; }
+.course-view .widget-html-content { white-space: normal; line-height: 1.35; }
+.course-view .lm-TabBar-tab { min-height: 36px; padding: 4px 14px !important; flex: 0 0 auto !important; }
+.course-view .lm-TabBar { min-height: 40px; }
+</style>"""
