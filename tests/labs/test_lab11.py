@@ -1,0 +1,47 @@
+"""Lab 11's checks on the real cluster: each rejects a wrong state and accepts a right one."""
+
+from course_lib.admin import alter_topic_config, create_topic, delete_topic
+from course_lib.consume import consume
+from course_lib.kafka_tools import run_tool
+from course_lib.labs import Lab
+from course_lib.labs import lab11 as checks
+from course_lib.produce import produce
+
+
+def test_task1_wants_six_partitions_and_both_settings(cluster):
+    lab = Lab("11")
+    topic = lab.topic("payments")
+    assert "no topic" in checks.task1(lab).message
+    create_topic(topic, partitions=3, cluster=cluster)
+    assert "3 partitions" in checks.task1(lab).message
+    delete_topic(topic, cluster=cluster)
+    create_topic(topic, partitions=6, config={"cleanup.policy": "compact"}, cluster=cluster)
+    verdict = checks.task1(lab)
+    assert not verdict and "max.message.bytes" in verdict.message, verdict
+    alter_topic_config(topic, cluster=cluster, max_message_bytes=200000)
+    verdict = checks.task1(lab)
+    assert verdict, verdict
+
+
+def test_task2_and_task3_read_the_groups_offsets(cluster):
+    lab = Lab("11")
+    topic, group = lab.topic("payments"), lab.group("audit")
+    create_topic(topic, partitions=6, cluster=cluster)
+    produce(topic, [(None, f"v{i}") for i in range(5)], cluster=cluster)
+    assert "fewer than" in checks.task2(lab).message
+    produce(topic, [(f"user-{i % 4}", f"v{i}") for i in range(12)], cluster=cluster)
+    verdict = checks.task2(lab)
+    assert not verdict and "has not committed" in verdict.message, verdict
+    assert not checks.task3(lab)
+    consume(topic, max_records=17, timeout=60, group_id=group, cluster=cluster)
+    verdict = checks.task2(lab)
+    assert verdict, verdict
+    assert "not [" in checks.task3(lab).message  # read to the end, not rewound
+    bootstrap = cluster.bootstrap_servers
+    run_tool("kafka-consumer-groups", "--bootstrap-server", bootstrap, "--group", group, "--topic", topic,
+             "--reset-offsets", "--shift-by", -1, "--execute")
+    assert not checks.task3(lab)  # one record back is not two
+    run_tool("kafka-consumer-groups", "--bootstrap-server", bootstrap, "--group", group, "--topic", topic,
+             "--reset-offsets", "--shift-by", -1, "--execute")
+    verdict = checks.task3(lab)
+    assert verdict, verdict
