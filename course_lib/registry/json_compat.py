@@ -20,7 +20,9 @@ strict policy), which names each difference as we do.
 
 import re
 
-__all__ = ["JsonSchemaModel", "differences", "update_problems", "COMPATIBLE"]
+from .json_model import JsonSchemaModel, Node
+
+__all__ = ["differences", "update_problems", "COMPATIBLE"]
 
 COMPATIBLE = frozenset({
     "ID_CHANGED", "DESCRIPTION_CHANGED", "TITLE_CHANGED", "DEFAULT_CHANGED", "SCHEMA_REMOVED", "TYPE_EXTENDED",
@@ -42,115 +44,11 @@ COMPATIBLE = frozenset({
     "NOT_TYPE_NARROWED",
 })
 
-OBJECT_KEYS = {"properties", "required", "additionalProperties", "patternProperties", "minProperties",
-               "maxProperties", "dependencies"}
-ARRAY_KEYS = {"items", "additionalItems", "minItems", "maxItems", "uniqueItems"}
-STRING_KEYS = {"minLength", "maxLength", "pattern", "format"}
-NUMBER_KEYS = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
-COMBINERS = ("allOf", "anyOf", "oneOf")
-
-
-class JsonSchemaModel:
-    """A JSON Schema document with its local ``$ref``s resolvable (``#/definitions/x``, ``#/$defs/x``)."""
-
-    def __init__(self, document):
-        self.document = document
-
-    def resolve(self, node):
-        seen = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-            ref = node["$ref"]
-            if ref in seen:
-                return {}
-            seen.add(ref)
-            target = self.document
-            for part in filter(None, ref[1:].split("/")):
-                part = part.replace("~1", "/").replace("~0", "~")
-                target = target[int(part)] if isinstance(target, list) else target.get(part, {})
-            node = target
-        return node
-
-
-class _Node:
-    """One schema reduced to a kind: empty (accepts all), false, a type, enum, const, not, combined."""
-
-    def __init__(self, model: JsonSchemaModel, raw):
-        self.model = model
-        raw = model.resolve(raw)
-        self.raw = raw
-        self.kind, self.parts, self.criterion = self._classify(raw)
-
-    def _classify(self, raw):
-        if raw is True or raw == {}:
-            return "empty", [], None
-        if raw is False:
-            return "false", [], None
-        if not isinstance(raw, dict):
-            return "empty", [], None
-        facets = []
-        for combiner in COMBINERS:
-            if combiner in raw:
-                facets.append(("combined", raw[combiner], combiner))
-        if "not" in raw:
-            facets.append(("not", raw["not"], None))
-        if "enum" in raw:
-            facets.append(("enum", raw["enum"], None))
-        if "const" in raw:
-            facets.append(("const", raw["const"], None))
-        types = raw.get("type")
-        typed = {k: v for k, v in raw.items() if k not in ("allOf", "anyOf", "oneOf", "not", "enum", "const")}
-        if isinstance(types, list):
-            if len(types) == 1:
-                facets.append(("typed", {**typed, "type": types[0]}, None))
-            else:
-                facets.append(("combined", [{**typed, "type": t} for t in types], "anyOf"))
-        elif isinstance(types, str):
-            facets.append(("typed", typed, None))
-        else:
-            for name, keys in (("object", OBJECT_KEYS), ("array", ARRAY_KEYS), ("string", STRING_KEYS),
-                               ("number", NUMBER_KEYS)):
-                if keys & raw.keys():
-                    facets.append(("typed", {**typed, "type": name}, None))
-        if not facets:
-            return "empty", [], None
-        if len(facets) > 1:  # several keyword groups: the document must satisfy them all
-            return "combined", [self._facet_node(f) for f in facets], "allOf"
-        kind, value, criterion = facets[0]
-        if kind == "combined":
-            return "combined", [_Node(self.model, s) for s in value], criterion
-        if kind == "typed":
-            type_name = value["type"]
-            return ("number" if type_name == "integer" else type_name), [], None
-        return kind, value, None
-
-    def _facet_node(self, facet):
-        kind, value, criterion = facet
-        node = object.__new__(_Node)
-        node.model, node.raw = self.model, value if kind == "typed" else {}
-        if kind == "combined":
-            node.kind, node.parts, node.criterion = "combined", [_Node(self.model, s) for s in value], criterion
-        elif kind == "typed":
-            node.kind, node.parts, node.criterion = _Node(self.model, value).kind, [], None
-        else:
-            node.kind, node.parts, node.criterion = kind, value, None
-        return node
-
-    @property
-    def integer(self) -> bool:
-        return self.kind == "number" and self.raw.get("type") == "integer"
-
-    def get(self, key, default=None):
-        return self.raw.get(key, default) if isinstance(self.raw, dict) else default
-
-    def child(self, raw) -> "_Node":
-        return _Node(self.model, raw)
-
-
 def differences(original_model: JsonSchemaModel, update_model: JsonSchemaModel) -> list[tuple[str, str]]:
     """Every (difference, path) from the original schema to the update."""
     found: list[tuple[str, str]] = []
-    _Diff(found, set()).compare(_Node(original_model, original_model.document),
-                                _Node(update_model, update_model.document), "#")
+    _Diff(found, set()).compare(Node(original_model, original_model.document),
+                                Node(update_model, update_model.document), "#")
     return found
 
 
@@ -173,7 +71,7 @@ class _Diff:
     def compatible(self) -> bool:
         return all(name in COMPATIBLE for name, _ in self.found)
 
-    def compare(self, o: _Node | None, u: _Node | None, path: str):
+    def compare(self, o: Node | None, u: Node | None, path: str):
         if o is None and u is None:
             return
         if o is None:
@@ -189,7 +87,7 @@ class _Diff:
         finally:
             self.stack.discard(key)
 
-    def _compare(self, o: _Node, u: _Node, path: str):
+    def _compare(self, o: Node, u: Node, path: str):
         if o.kind != "combined" and u.kind == "combined":
             if len(u.parts) == 1 and self._try(o, u.parts[0], path):
                 return
@@ -214,7 +112,7 @@ class _Diff:
                 self.add(name, path)
         getattr(self, f"_{o.kind}", lambda *_: None)(o, u, path)
 
-    def _try(self, o: _Node, u: _Node, path: str) -> bool:
+    def _try(self, o: Node, u: Node, path: str) -> bool:
         """Compare in a sub-context; keep its differences only if they are all compatible."""
         sub = self.sub()
         sub.compare(o, u, path)
@@ -224,7 +122,7 @@ class _Diff:
         return False
 
     # -- per kind ---------------------------------------------------------------------------
-    def _limits(self, o: _Node, u: _Node, path: str, keyword: str, name: str):
+    def _limits(self, o: Node, u: Node, path: str, keyword: str, name: str):
         a, b = o.get(keyword), u.get(keyword)
         if a == b or isinstance(a, bool) or isinstance(b, bool):
             return
@@ -333,7 +231,7 @@ class _Diff:
         self._limits(o, u, path, "maxProperties", "MAX_PROPERTIES")
         self._limits(o, u, path, "minProperties", "MIN_PROPERTIES")
 
-    def _property_removed(self, removed: _Node, u: _Node, name: str, where: str):
+    def _property_removed(self, removed: Node, u: Node, name: str, where: str):
         if _is_open(u):
             return self.add("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", where)
         covering = _partial_schema(u, name)
@@ -344,7 +242,7 @@ class _Diff:
         self.add("PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL" if removed.kind == "false"
                  else "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", where)
 
-    def _property_added(self, o: _Node, u: _Node, added: _Node, name: str, u_req: set, where: str):
+    def _property_added(self, o: Node, u: Node, added: Node, name: str, u_req: set, where: str):
         has_default = "default" in _dict(added.raw)
         if _is_open(o):
             if added.kind == "empty":
@@ -423,12 +321,12 @@ def _dict(raw) -> dict:
     return raw if isinstance(raw, dict) else {}
 
 
-def _is_open(node: _Node) -> bool:
+def _is_open(node: Node) -> bool:
     extra = node.get("additionalProperties", True)
     return (extra is True or extra == {}) and not node.get("patternProperties")
 
 
-def _partial_schema(node: _Node, name: str):
+def _partial_schema(node: Node, name: str):
     """The schema that covers an undeclared property ``name`` in a partially open model, if any."""
     for pattern, schema in (node.get("patternProperties") or {}).items():
         if re.search(pattern, name):

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from .avro_compat import reader_problems
 from .avro_schema import InvalidAvroSchema, parse_avro
-from .json_compat import JsonSchemaModel, update_problems
+from .json_compat import update_problems
+from .json_model import JsonSchemaModel
 
 __all__ = ["LEVELS", "SCHEMA_TYPES", "InvalidSchema", "ParsedSchema", "incompatibilities", "parse"]
 
