@@ -233,8 +233,11 @@ def _handler_class(routes: Routes):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # socketserver's default of 5 refuses a burst of producers starting at once
+
+
 def make_server(registry: Registry, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """An HTTP server for ``registry`` bound to ``host:port`` (not yet serving)."""
-    server = ThreadingHTTPServer((host, port), _handler_class(Routes(registry)))
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), _handler_class(Routes(registry)))
