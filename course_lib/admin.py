@@ -62,7 +62,8 @@ def list_topics(cluster=None, internal: bool = False) -> list[str]:
 
 def describe_topic(name: str, cluster=None) -> TopicInfo:
     """Partitions of ``name`` with leader, replicas and in-sync replicas, from the cluster's metadata."""
-    metadata = admin_client(cluster).list_topics(topic=name, timeout=10).topics.get(name)
+    # All topics, not list_topics(topic=name): asking for one topic by name lets the broker auto-create it.
+    metadata = admin_client(cluster).list_topics(timeout=10).topics.get(name)
     if metadata is None or metadata.error is not None:
         raise CourseError(f"Topic {name!r} does not exist; create it with create_topic({name!r}).")
     parts = tuple(PartitionInfo(p.id, p.leader, tuple(p.replicas), tuple(p.isrs))
