@@ -70,8 +70,8 @@ def test_every_replica_holds_the_same_records(cluster, keyed_topic):
     topic, _ = keyed_topic
     dirs = replica_dirs(cluster, topic, 0)
     assert sorted(dirs) == sorted(describe_topic(topic, cluster).partitions[0].replicas)
-    contents = {node_id: [(r.offset, r.key, r.value) for r in read_records(segment_files(path, suffixes=("log",))[0].path)]
-                for node_id, path in dirs.items()}
+    logs = {node_id: segment_files(path, suffixes=("log",))[0].path for node_id, path in dirs.items()}
+    contents = {node_id: [(r.offset, r.key, r.value) for r in read_records(log)] for node_id, log in logs.items()}
     assert len({tuple(c) for c in contents.values()}) == 1
 
 

@@ -1,0 +1,42 @@
+"""What lab checks share: a check never raises, and a missing topic is a friendly "not yet".
+
+A learner runs a check cell whatever state the cluster is in — before doing the task, halfway, with a
+broker down. Checks ask whether a topic exists before reading it: the course cluster auto-creates topics,
+and a check must never create what the learner was asked to create. ``@never_raises("Task 1 · ...")``
+turns any error of the cluster into a not-yet verdict that says what went wrong, so a check cell
+always displays a verdict instead of a traceback.
+"""
+
+import functools
+
+from confluent_kafka import KafkaException
+
+from ..admin import list_topics
+from ..errors import CourseError
+from .verdict import Verdict
+
+__all__ = ["never_raises", "topic_exists", "missing_topic"]
+
+
+def never_raises(task: str):
+    """Decorate ``check(lab, *args) -> Verdict`` so that a cluster error becomes a not-yet verdict for ``task``."""
+    def decorate(check):
+        @functools.wraps(check)
+        def guarded(*args, **kwargs) -> Verdict:
+            try:
+                return check(*args, **kwargs)
+            except (CourseError, KafkaException) as exc:
+                return Verdict(task, False, f"the cluster could not be read ({exc}).",
+                               "check the cluster with `python -m course_lib status`, then run the check again.")
+        return guarded
+    return decorate
+
+
+def topic_exists(topic: str) -> bool:
+    """Whether ``topic`` exists — asked without naming it, so the broker does not auto-create it."""
+    return topic in list_topics()
+
+
+def missing_topic(task: str, topic: str, hint: str) -> Verdict:
+    """The not-yet verdict for a topic the learner has not created yet."""
+    return Verdict(task, False, f"there is no topic {topic} yet.", hint)
