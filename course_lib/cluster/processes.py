@@ -3,6 +3,11 @@
 Each process gets a pid file. Before signalling a pid we check that its command line still names the
 file this course gave it (a node's ``server.properties``), so a recycled pid never kills a stranger.
 Processes start in their own session: the cluster outlives the notebook kernel that started it.
+
+Linux shows an empty command line twice in a process's life: for a moment during ``exec`` (right
+after ``Popen`` returns) and while it exits (its memory is released before its sockets are closed).
+Both count as "still ours, still running" here; otherwise a fresh process would look dead at once,
+and a killed broker would look gone while its port is still taken.
 """
 
 import os
@@ -25,11 +30,24 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _is_zombie(pid: int) -> bool:
+def _state_and_parent(pid: int) -> tuple[str, int] | None:
+    """(state letter, parent pid) from ``/proc/<pid>/stat``; None without /proc or the process."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _is_zombie(pid: int) -> bool:
+    found = _state_and_parent(pid)
+    return found is not None and found[0] in "ZX"
+
+
+def _between_lives(pid: int) -> bool:
+    """True for a user process (not a kernel thread) that shows no command line: mid-exec or exiting."""
+    found = _state_and_parent(pid)
+    return found is not None and found[0] not in "ZX" and pid != 2 and found[1] != 2 and not _cmdline(pid).strip()
 
 
 class ManagedProcess:
@@ -48,7 +66,7 @@ class ManagedProcess:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        if self.marker in _cmdline(pid) and not _is_zombie(pid):
+        if (self.marker in _cmdline(pid) or _between_lives(pid)) and not _is_zombie(pid):
             return pid
         self.pid_file.unlink(missing_ok=True)
         return None
@@ -66,6 +84,9 @@ class ManagedProcess:
                                     cwd=cwd, env=env, start_new_session=True)
         self.pid_file.write_text(str(proc.pid))
         self._popen = proc  # keeps the child reaped when we started it from this interpreter
+        deadline = time.monotonic() + 5
+        while _between_lives(proc.pid) and time.monotonic() < deadline:  # exec still in progress
+            time.sleep(0.01)
         return proc.pid
 
     def signal(self, sig: int) -> bool:

@@ -194,8 +194,16 @@ class ZooKeeperCluster(JvmCluster):
         node = self.node(node_id)
         if node.process.alive:
             return
-        started_ms, deadline = time.time() * 1000, time.monotonic() + timeout
-        super().start_broker(node_id, timeout)
+        deadline = time.monotonic() + timeout
+        # A killed broker's znode lives on until ZooKeeper expires its session (zookeeper.session.timeout.ms);
+        # a broker started before that finds its id taken and shuts down (NodeExistsException).
+        while any(b.broker_id == node_id for b in registered_brokers(self)):
+            if time.monotonic() > deadline:
+                raise CourseError(f"Broker {node_id}'s old registration in ZooKeeper did not expire within "
+                                  f"{timeout:.0f} s; try `python -m course_lib start-broker {node_id} --zookeeper` again.")
+            time.sleep(0.5)
+        started_ms = time.time() * 1000
+        super().start_broker(node_id, max(deadline - time.monotonic(), 10))
         while not any(b.broker_id == node_id and b.registered_ms >= started_ms for b in registered_brokers(self)):
             if not node.process.alive:
                 raise CourseError(f"Broker {node_id} stopped during start-up; the end of its log says:\n{node.log_tail()}")
