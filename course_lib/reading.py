@@ -1,0 +1,57 @@
+"""Read a whole topic as it is now: every partition from its log start to its end, once.
+
+Lessons that count what is stored (lost or duplicated records in lesson 07, what compaction kept in
+lesson 08) need "everything, then stop" — not a consumer that waits for more. Partition EOF events
+say when each partition is read to its end. Introduced in lesson 07.
+"""
+
+import time
+import uuid
+
+from confluent_kafka import Consumer, TopicPartition
+
+from .admin import describe_topic
+from .clients import client_config
+from .errors import CourseError
+from .records import Record, from_message
+from .session import connect
+
+__all__ = ["read_all"]
+
+PARTITION_EOF = -191  # KafkaError._PARTITION_EOF
+
+
+def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None, timeout: float = 30) -> list[Record]:
+    """Every record of ``topic`` a consumer with ``isolation_level`` gets, ordered by partition and offset.
+
+    ``read_uncommitted`` returns everything in the log (aborted transactions too); ``read_committed``
+    skips aborted records and stops before any transaction still open (the *last stable offset*).
+    """
+    if isolation_level not in ("read_committed", "read_uncommitted"):
+        raise CourseError(f"isolation_level={isolation_level!r} is not a Kafka isolation level; "
+                          "use 'read_committed' or 'read_uncommitted'.")
+    cluster = cluster or connect(quiet=True)
+    partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
+    consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
+                                      enable_auto_commit=False, isolation_level=isolation_level,
+                                      enable_partition_eof=True))
+    try:
+        consumer.assign([TopicPartition(topic, p, consumer.get_watermark_offsets(TopicPartition(topic, p),
+                                                                                 timeout=10)[0])
+                         for p in partitions])
+        records, finished = [], set()
+        deadline = time.monotonic() + timeout
+        while len(finished) < len(partitions):
+            if time.monotonic() > deadline:
+                raise CourseError(f"Reading {topic!r} ({isolation_level}) did not reach the end of every partition "
+                                  f"within {timeout:.0f} s; an open transaction blocks read_committed readers, "
+                                  "or the cluster is struggling (`python -m course_lib status`).")
+            for message in consumer.consume(500, timeout=0.5):
+                if message.error():
+                    if message.error().code() == PARTITION_EOF:
+                        finished.add(message.partition())
+                    continue
+                records.append(from_message(message))
+        return sorted(records, key=lambda r: (r.partition, r.offset))
+    finally:
+        consumer.close()
