@@ -11,7 +11,6 @@ aborts whatever it left open, and the old instance can no longer commit. Introdu
 """
 
 import json
-import time
 from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
@@ -19,6 +18,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 from ..clients import client_config
 from ..errors import CourseError
 from ..session import connect
+from .batches import BatchReader
 from .reading import latest_by_key
 from .topics import PipelineTopics
 from .transform import add_ride, completed_ride
@@ -53,7 +53,7 @@ class RideProcessor:
     def __init__(self, topics: PipelineTopics, group_id: str, transactional_id: str, cluster=None,
                  batch_size: int = 100):
         bootstrap = (cluster or connect(quiet=True)).bootstrap_servers
-        self.topics, self.batch_size = topics, batch_size
+        self.topics = topics
         self.producer = Producer(client_config(bootstrap, transactional_id=transactional_id, linger_ms=5))
         self.producer.init_transactions(60)  # fences an older instance and aborts its open transaction
         self.totals = latest_by_key(topics.totals, "read_committed", cluster=cluster)
@@ -61,9 +61,8 @@ class RideProcessor:
         self.consumer = Consumer(client_config(
             bootstrap, group_id=group_id, enable_auto_commit=False, auto_offset_reset="earliest",
             isolation_level="read_committed", enable_partition_eof=True))
-        self._assigned: set[int] = set()
-        self._at_end: set[int] = set()
-        self.consumer.subscribe([topics.rides], on_assign=self._on_assign, on_revoke=self._on_revoke)
+        self.consumer.subscribe([topics.rides])
+        self.batches = BatchReader(self.consumer, batch_size)
 
     def __enter__(self) -> "RideProcessor":
         return self
@@ -75,28 +74,6 @@ class RideProcessor:
         """Leave the consumer group (no commit: offsets are committed only inside transactions)."""
         self.consumer.close()
 
-    def _on_assign(self, consumer, partitions):
-        self._assigned |= {tp.partition for tp in partitions}
-
-    def _on_revoke(self, consumer, partitions):
-        self._assigned -= {tp.partition for tp in partitions}
-
-    def _next_batch(self) -> list | None:
-        """Up to ``batch_size`` input records; None once every assigned partition is read to its end."""
-        batch = []
-        for message in self.consumer.consume(self.batch_size, timeout=0.5):
-            error = message.error()
-            if error is None:
-                batch.append(message)
-                self._at_end.discard(message.partition())
-            elif error.code() == KafkaError._PARTITION_EOF:
-                self._at_end.add(message.partition())
-            elif error.fatal():
-                raise CourseError(f"The processor's consumer failed: {error.str()}.")
-        if not batch and self._assigned and self._assigned <= self._at_end:
-            return None
-        return batch
-
     def process(self, timeout: float = 120, crash_after: int | None = None) -> RunStats:
         """Process the input until it is all read, one transaction per batch.
 
@@ -104,19 +81,15 @@ class RideProcessor:
         in the log — what a killed process leaves behind — by raising ``SimulatedCrash``.
         """
         stats = RunStats()
-        deadline = time.monotonic() + timeout
-        while (batch := self._next_batch()) is not None:
-            if time.monotonic() > deadline:
-                raise CourseError(f"The processor did not finish {self.topics.rides!r} within {timeout:.0f} s; "
-                                  "check the cluster with `python -m course_lib status`.")
-            if batch:
-                self._run_transaction(batch, stats, crash_after)
+        self.batches.timeout = timeout
+        for batch in self.batches:
+            self._run_transaction(batch, stats, crash_after)
         return stats
 
     def _run_transaction(self, batch: list, stats: RunStats, crash_after: int | None) -> None:
         self.producer.begin_transaction()
         try:
-            changed = self._transform_and_aggregate(batch, stats, crash_after)
+            written, changed = self._transform_and_aggregate(batch, stats.consumed, crash_after)
             for rider, totals in changed.items():
                 self.producer.produce(self.topics.totals, key=rider, value=_dumps(totals))
             self.producer.send_offsets_to_transaction(self._next_offsets(batch),
@@ -126,24 +99,27 @@ class RideProcessor:
             self._recover(exc.args[0], batch)
             return
         self.totals.update(changed)  # only now: an aborted batch must leave no trace in memory either
+        stats.consumed += len(batch)
         stats.transactions += 1
+        stats.completed_written += written
         stats.totals_written += len(changed)
 
-    def _transform_and_aggregate(self, batch: list, stats: RunStats, crash_after: int | None) -> dict:
-        changed: dict[str, dict] = {}
-        for message in batch:
+    def _transform_and_aggregate(self, batch: list, consumed_before: int,
+                                 crash_after: int | None) -> tuple[int, dict[str, dict]]:
+        """Produce the batch's completed rides; return how many, and the new totals of its riders."""
+        written, changed = 0, {}
+        for number, message in enumerate(batch, start=consumed_before + 1):
             ride = completed_ride(json.loads(message.value()))
             if ride is not None:
                 self.producer.produce(self.topics.completed, key=message.key(), value=_dumps(ride))
                 rider = ride["rider_id"]
                 changed[rider] = add_ride(changed.get(rider) or self.totals.get(rider), ride)
-                stats.completed_written += 1
-            stats.consumed += 1
-            if crash_after is not None and stats.consumed >= crash_after:
+                written += 1
+            if crash_after is not None and number >= crash_after:
                 self.producer.flush(30)  # the open transaction's records reach the brokers' logs
                 self.consumer.close()  # the dead process's group membership ends
-                raise SimulatedCrash(f"crashed after {stats.consumed} records with a transaction open")
-        return changed
+                raise SimulatedCrash(f"crashed after {number} records with a transaction open")
+        return written, changed
 
     @staticmethod
     def _next_offsets(batch: list) -> list[TopicPartition]:
@@ -157,8 +133,4 @@ class RideProcessor:
             raise CourseError(f"The processor cannot continue ({error.str()}); another instance with its "
                               "transactional.id has probably fenced it — start a new RideProcessor.")
         self.producer.abort_transaction(30)
-        first = {}
-        for message in reversed(batch):
-            first[(message.topic(), message.partition())] = message.offset()
-        for (topic, partition), offset in first.items():
-            self.consumer.seek(TopicPartition(topic, partition, offset))
+        self.batches.rewind(batch)

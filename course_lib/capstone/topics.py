@@ -5,6 +5,7 @@
 All three have the same partition count, so a rider's rides and totals share a partition number.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..admin import create_topic
@@ -26,9 +27,12 @@ def pipeline_topics(prefix: str = "capstone") -> PipelineTopics:
 
 def create_pipeline_topics(topics: PipelineTopics, partitions: int = 3, recreate: bool = False,
                            cluster=None) -> PipelineTopics:
-    """Create the three topics (``recreate``: start them empty); the totals topic is compacted."""
-    create_topic(topics.rides, partitions, recreate=recreate, cluster=cluster)
-    create_topic(topics.completed, partitions, recreate=recreate, cluster=cluster)
-    create_topic(topics.totals, partitions, recreate=recreate, cluster=cluster,
-                 config={"cleanup.policy": "compact", "segment.ms": 60_000, "min.cleanable.dirty.ratio": 0.1})
+    """Create the three topics side by side (``recreate``: start them empty); the totals topic is compacted."""
+    configs = {topics.rides: {}, topics.completed: {},
+               topics.totals: {"cleanup.policy": "compact", "segment.ms": 60_000, "min.cleanable.dirty.ratio": 0.1}}
+    with ThreadPoolExecutor(len(configs)) as pool:
+        futures = [pool.submit(create_topic, name, partitions, config=config, recreate=recreate, cluster=cluster)
+                   for name, config in configs.items()]
+        for future in futures:
+            future.result()
     return topics
