@@ -24,7 +24,7 @@ def kafka_tool_argv(main_class: str, *args: str, flavour: str = "kraft") -> list
             "-cp", classpath(flavour), main_class, *args]
 
 
-def run_kafka_tool(main_class: str, *args: str, flavour: str = "kraft", timeout: float = 90) -> str:
+def run_kafka_tool(main_class: str, *args: str, flavour: str = "kraft", timeout: float = 180) -> str:
     """Run the tool and return its stdout; a ``CourseError`` naming the tool's complaint if it fails."""
     name = main_class.rsplit(".", 1)[-1]
     try:

@@ -1,6 +1,6 @@
 """The offsets / log view: per partition, where the log starts and ends, where groups are, what is on disk.
 
-Lesson 08 (retention and compaction) sets a tiny ``segment.bytes`` and ``retention.ms`` and watches
+Lesson 08 (retention and compaction) sets a short ``segment.ms`` and ``retention.ms`` and watches
 segments roll, turn ``.deleted`` and vanish, and the log-start offset jump — while a group's
 committed offset may fall behind the log start (the records it has not read are gone).
 """

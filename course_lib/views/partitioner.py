@@ -1,6 +1,6 @@
 """The partitioner view: type a key, see the partition a Java producer and a Python producer pick.
 
-Lesson 03 uses it to show that the same key can land in different partitions depending on the client:
+Lesson 02 uses it to show that the same key can land in different partitions depending on the client:
 Java hashes with murmur2, librdkafka (confluent-kafka) by default with CRC32. Nothing here talks to
 the cluster, so there is no refresh thread.
 """
@@ -76,5 +76,5 @@ class PartitionerView(widgets.VBox):
 
 
 def partitioner_view(key: str = "customer-42", partitions: int = 6) -> PartitionerView:
-    """Type a key and see which partition each client's partitioner picks (lesson 03)."""
+    """Type a key and see which partition each client's partitioner picks (lesson 02)."""
     return PartitionerView(key, partitions)

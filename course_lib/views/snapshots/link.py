@@ -20,8 +20,8 @@ class ClusterLink:
         self.timeout = timeout
         self.admin = AdminClient(client_config(
             cluster.bootstrap_servers,
-            socket_timeout_ms=int(timeout * 1000),
-            socket_connection_setup_timeout_ms=int(timeout * 1000),
+            socket_timeout_ms=max(int(timeout * 1000), 10),
+            socket_connection_setup_timeout_ms=max(int(timeout * 1000), 1000),  # librdkafka's minimum
             reconnect_backoff_max_ms=1000,  # notice a restarted broker within a second
         ))
 
