@@ -105,7 +105,14 @@ def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, co
         if "TOPIC_ALREADY_EXISTS" not in str(exc):
             raise CourseError(f"Could not create topic {name!r}: {_reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=True)
-    return describe_topic(name, cluster)
+    deadline = time.monotonic() + 15
+    while True:  # brokers learn of a new topic moments apart: the next one asked may not know it yet
+        try:
+            return describe_topic(name, cluster)
+        except CourseError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def delete_topic(name: str, cluster=None) -> None:

@@ -1,6 +1,6 @@
 """Which partition a keyed record goes to — the same arithmetic the producers do, in plain Python.
 
-Lesson 03 (keys and partitions) uses these to predict where a record lands *before* producing it,
+Lesson 02 (topics and partitions) uses these to predict where a record lands *before* producing it,
 and to show why a Python producer and a Java producer disagree out of the box:
 
 * Java clients hash the key with **murmur2** (Kafka's ``Utils.murmur2``: 4-byte little-endian
