@@ -66,6 +66,8 @@ class _PollLoop:
         if self.hold.is_set() and partitions:
             consumer.pause(partitions)  # joined, but hold back until release() so all start together
             self.paused = True
+        elif partitions:  # librdkafka keeps a partition's pause flag across rebalances: one paused while held,
+            consumer.resume(partitions)  # then revoked, would otherwise never be fetched when it comes back
         self.emit("assigned", [(tp.topic, tp.partition) for tp in consumer.assignment()])
 
     def _on_revoke(self, consumer, partitions):

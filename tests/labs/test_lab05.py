@@ -1,0 +1,94 @@
+"""Lab 05's checks on the real cluster: each rejects wrong states a learner can reach and accepts a right one."""
+
+import pytest
+
+from course_lib.admin import committed_offsets, list_topics, watermarks
+from course_lib.consume import consume
+from course_lib.groups import Group
+from course_lib.labs import Lab
+from course_lib.labs import lab05 as checks
+
+
+@pytest.fixture
+def lab(cluster):
+    lab = Lab("05")
+    checks.prepare(lab)
+    return lab
+
+
+def ends(topic) -> dict[int, int]:
+    return {p: high for p, (low, high) in watermarks(topic).items()}
+
+
+def test_every_check_says_not_yet_before_the_events_exist(cluster):
+    lab = Lab("05")
+    for task in (checks.task1, checks.task2, checks.task3):
+        verdict = task(lab)
+        assert not verdict and "no topic" in verdict.message
+    assert lab.topic("events") not in list_topics(), "a check must not auto-create the topic"
+
+
+def test_prepare_writes_ten_events_per_partition_once(lab):
+    events = checks.prepare(lab)
+    assert ends(events.topic) == {p: checks.PER_PARTITION for p in range(checks.PARTITIONS)}
+    assert events.count == 60
+
+
+def test_task1_wants_both_groups_to_read_everything(cluster, lab):
+    topic = lab.topic("events")
+    assert "committed nothing" in checks.task1(lab).message
+    # both teams' consumers in ONE group: billing has everything, analytics nothing
+    assert len(consume(topic, 60, timeout=30, group_id=lab.group("billing"))) == 60
+    verdict = checks.task1(lab)
+    assert not verdict and lab.group("analytics") in verdict.message and "committed nothing" in verdict.message
+    assert len(consume(topic, 60, timeout=30, group_id=lab.group("analytics"))) == 60
+    assert checks.task1(lab)
+
+
+def test_task2_wants_three_members_with_two_partitions_each_and_everything_committed(cluster, lab):
+    topic, group_id = lab.topic("events"), lab.group("workers")
+    assert "no record of group" in checks.task2(lab).message
+    with Group(topic, group_id=group_id) as workers:  # 3 members joined, held, never released
+        workers.start(3, hold=True)
+        workers.wait_settled()
+    verdict = checks.task2(lab)
+    assert not verdict and "committed nothing" in verdict.message
+
+
+def test_task2_rejects_a_single_consumer_and_accepts_three(cluster, lab):
+    topic, group_id = lab.topic("events"), lab.group("workers")
+    assert len(consume(topic, 60, timeout=30, group_id=group_id)) == 60
+    verdict = checks.task2(lab)
+    assert not verdict and "at most 1 member at once" in verdict.message
+    with Group(topic, group_id=group_id) as workers:
+        workers.start(3, hold=True)
+        workers.wait_settled()
+        workers.release()  # the group resumes at its commits: nothing left to read, and 2-2-2 is recorded
+    assert checks.task2(lab)
+
+
+def test_task3_rejects_a_member_leaving_after_the_work_is_done(cluster, lab):
+    topic, group_id = lab.topic("events"), lab.group("resilient")
+    with Group(topic, group_id=group_id) as group:
+        group.start(2)
+        group.wait_settled()
+        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60, "committing")
+        group.stop()                    # nothing left for the survivor to take over
+        group.wait_settled()
+    verdict = checks.task3(lab)
+    assert not verdict and "never lost a member" in verdict.message
+
+
+def test_task3_accepts_survivors_finishing_a_lost_members_partitions(cluster, lab):
+    topic, group_id = lab.topic("events"), lab.group("resilient")
+    with Group(topic, group_id=group_id) as group:
+        group.start(2, hold=True)
+        group.wait_settled()
+        group.stop()                    # drops out holding 3 partitions and having committed nothing
+        group.wait_settled()
+        verdict = checks.task3(lab)
+        assert not verdict and "never lost a member" in verdict.message  # taken over, not yet processed
+        group.release()
+        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60, "committing")
+    verdict = checks.task3(lab)
+    assert verdict, verdict
