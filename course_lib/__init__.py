@@ -4,8 +4,15 @@ Notebooks start with ``cluster = course_lib.connect()``; everything else is impo
 module that teaches it (``course_lib.admin``, ``course_lib.produce`` ...).
 """
 
-from .errors import CourseError
-from .session import connect
+import sys
+
+# jsonschema (imported by plotly's FigureWidget via nbformat, and by confluent-kafka's JSON serdes)
+# imports the optional rfc3987_syntax for its "iri" format, which compiles a grammar at import:
+# 5-8 s before a lesson's first view or JSON schema appears. Nothing in the course checks that format.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from .errors import CourseError  # noqa: E402 - after the line above
+from .session import connect  # noqa: E402
 
 __all__ = ["CourseError", "connect"]
 

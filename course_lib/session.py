@@ -12,14 +12,22 @@ from .errors import CourseError
 __all__ = ["connect"]
 
 
-def connect(autostart: bool | None = None, quiet: bool = False) :
-    """The running course cluster; starts it (and waits until it is ready) when it is not running."""
+def connect(autostart: bool | None = None, quiet: bool = False):
+    """The course cluster, ready; started (and waited for) when none of its brokers runs.
+
+    A cluster with *some* brokers down is attached as it is: a lesson that just killed a broker must
+    not see a helper bring it back behind its back. ``cluster.up()`` starts the missing ones.
+    """
     if autostart is None:
         autostart = os.environ.get("COURSE_AUTOSTART", "1") not in ("0", "false", "no")
     cluster = course_cluster()
-    if not cluster.is_running():
-        if not autostart:
-            raise CourseError("The course cluster is not running; start it with `python -m course_lib up` "
-                              "(or `make course`) and run this cell again.")
+    down = [node.node_id for node in cluster.nodes if not node.process.alive]
+    if down and len(down) < len(cluster.nodes):
+        if not quiet:
+            print(f"Attached with broker(s) {', '.join(map(str, down))} down; `cluster.up()` starts them again.")
+        return cluster
+    if down and not autostart:
+        raise CourseError("The course cluster is not running; start it with `python -m course_lib up` "
+                          "(or `make course`) and run this cell again.")
     cluster.up(quiet=quiet)
     return cluster

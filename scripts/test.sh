@@ -15,5 +15,8 @@ trap stop_everything EXIT
 $py -m course_lib up
 
 notebooks=$(ls notebooks/*.ipynb labs/*/solution.ipynb 2>/dev/null || true)
-$py -m pytest tests $notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
-  --durations=10 -q "$@"
+nbval=(--nbval-lax --nbval-current-env --nbval-cell-timeout=600)
+$py -m pytest tests $notebooks "${nbval[@]}" --durations=15 -q "$@"
+
+echo "Second pass: every notebook and lab solution again, on the same cluster (they must be re-runnable)."
+$py -m pytest $notebooks "${nbval[@]}" -q "$@"

@@ -37,3 +37,10 @@ def test_labs_are_directories_with_solution_and_student_copies():
         if lab.is_dir():
             assert LAB_DIR.match(lab.name), lab.name
             assert (lab / "solution.ipynb").exists() and (lab / "student.ipynb").exists(), lab.name
+
+
+def test_the_readme_links_every_lesson_and_lab():
+    readme = (REPO_ROOT / "README.md").read_text()
+    missing = [str(path.relative_to(REPO_ROOT)) for path in LESSONS + sorted((REPO_ROOT / "labs").glob("*/student.ipynb"))
+               if str(path.relative_to(REPO_ROOT)) not in readme]
+    assert not missing, f"add these to the README's table of lessons: {missing}"

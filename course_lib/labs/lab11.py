@@ -25,7 +25,7 @@ def task1(lab) -> Verdict:
     """``payments`` has 6 partitions, 3 replicas and the two settings."""
     name = "Task 1 · a topic from the command line"
     info, missing = _topic(lab, name)
-    if missing:
+    if missing is not None:
         return missing
     if len(info.partitions) != PARTITIONS or info.replication_factor != 3:
         return Verdict(name, False, f"the topic has {len(info.partitions)} partitions × {info.replication_factor} "
@@ -43,7 +43,7 @@ def task2(lab) -> Verdict:
     """At least 12 keyed records in ``payments``, all read and committed by the group ``audit``."""
     name = "Task 2 · produce and consume with the console tools"
     info, missing = _topic(lab, name)
-    if missing:
+    if missing is not None:
         return missing
     cluster = connect(quiet=True)
     ends = {p: high for p, (low, high) in watermarks(info.name, cluster).items()}
@@ -67,7 +67,7 @@ def task3(lab) -> Verdict:
     """The group was rewound so it re-reads exactly the last 2 records of every partition."""
     name = "Task 3 · rewind a consumer group"
     info, missing = _topic(lab, name)
-    if missing:
+    if missing is not None:
         return missing
     cluster = connect(quiet=True)
     marks = watermarks(info.name, cluster)

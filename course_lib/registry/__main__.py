@@ -10,14 +10,9 @@ import signal
 import sys
 import threading
 
-# jsonschema imports the optional rfc3987_syntax for its "iri" format check, which compiles a grammar
-# at import: 4.5 s of CPU on the first JSON schema registered. Checking schemas against the draft
-# meta-schemas never uses that format, so this process goes without it.
-sys.modules.setdefault("rfc3987_syntax", None)
-
-from .api import make_server  # noqa: E402 - after the line above
-from .kafka_log import SchemasTopic, TopicProblem  # noqa: E402
-from .store import Registry  # noqa: E402
+from .api import make_server  # course_lib/__init__.py has spared it jsonschema's slow optional import
+from .kafka_log import SchemasTopic, TopicProblem
+from .store import Registry
 
 
 def main(argv: list[str] | None = None) -> int:

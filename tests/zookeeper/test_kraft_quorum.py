@@ -37,18 +37,21 @@ def test_killing_the_active_controller_elects_a_new_leader(cluster, wait_for):
     old_leader = cluster.controller_id()
     assert before.leader_id == old_leader
     cluster.kill_broker(old_leader)
-
-    def new_leader():
-        status = quorum_status(cluster)
-        return status if status.leader_id != old_leader else None
-
-    after = wait_for(new_leader, timeout=60, what="the quorum to elect a new leader", interval=1)
-    assert after.leader_id in set(before.voters) - {old_leader}
-    assert after.leader_epoch > before.leader_epoch
-    assert cluster.controller_id() == after.leader_id
     survivors = [node for node in cluster.nodes if node.node_id != old_leader]
-    wait_for(lambda: all((quorum_state(n).leader_id, quorum_state(n).leader_epoch) == (after.leader_id, after.leader_epoch)
-                         for n in survivors), timeout=20, what="each surviving voter to persist the election's outcome")
+
+    def agreed_new_leader():
+        """The surviving voters' quorum-state files, once both name the same new leader."""
+        states = {(s.leader_id, s.leader_epoch) for s in map(quorum_state, survivors)}
+        leader, epoch = next(iter(states))
+        return (leader, epoch) if len(states) == 1 and leader not in (None, old_leader) else None
+
+    leader, epoch = wait_for(agreed_new_leader, timeout=60, what="the surviving voters to elect a new leader")
+    assert leader in set(before.voters) - {old_leader}
+    assert epoch > before.leader_epoch
+    after = quorum_status(cluster)  # the quorum itself, asked through Kafka's tool, agrees
+    assert (after.leader_id, after.leader_epoch) == (leader, epoch)
+    assert {r.node_id: r.status for r in after.replicas}[leader] == "Leader"
+    assert cluster.controller_id() == leader
     # The dead node could not hear about it: its file still names itself, in the old epoch.
-    assert quorum_state(cluster.node(old_leader)).leader_id == old_leader
-    assert quorum_state(cluster.node(old_leader)).leader_epoch < after.leader_epoch
+    dead = quorum_state(cluster.node(old_leader))
+    assert dead.leader_id == old_leader and dead.leader_epoch < epoch
