@@ -107,7 +107,9 @@ def run_tool(tool: str, *args, input: str | None = None, timeout: float = 180, c
     run = ToolRun(tuple(argv), result.returncode, result.stdout, result.stderr, time.monotonic() - started)
     if check and run.returncode != 0:
         said = [line.strip() for line in (run.stderr + "\n" + run.stdout).splitlines() if line.strip()]
-        complaint = next((line for line in said if "Exception" in line or "rror" in line), said[-1] if said else "")
+        usage_at = next((i for i, line in enumerate(said) if line.startswith("Option") and "Description" in line), 0)
+        complaint = (said[usage_at - 1] if usage_at  # a tool that prints its usage says why just before it
+                     else next((line for line in said if "Exception" in line or "rror" in line), said[-1] if said else ""))
         raise CourseError(f"Kafka's {name} failed with exit code {run.returncode} ({complaint[:300] or 'no output'}); "
                           "check its arguments and that the cluster is up (`python -m course_lib status`).")
     return run

@@ -40,7 +40,7 @@ def java_produce(topic: str, pairs: Iterable[tuple[str, str]], cluster=None) -> 
         lines.append(f"{key}\t{value}\n")
     cluster = cluster or connect(quiet=True)
     return run_tool("kafka-console-producer", "--bootstrap-server", cluster.bootstrap_servers, "--topic", topic,
-                    "--property", "parse.key=true", "--property", "key.separator=\t", input="".join(lines))
+                    "--reader-property", "parse.key=true", "--reader-property", "key.separator=\t", input="".join(lines))
 
 
 class ConsumerGroup:

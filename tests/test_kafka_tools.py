@@ -71,7 +71,7 @@ def test_the_java_console_producer_places_keys_by_murmur2(cluster, unique):
     create_topic(topic, partitions=6, cluster=cluster)
     keys = [f"user-{i}" for i in range(12)]
     run_tool("kafka-console-producer", "--bootstrap-server", cluster.bootstrap_servers, "--topic", topic,
-             "--property", "parse.key=true", "--property", "key.separator=:",
+             "--reader-property", "parse.key=true", "--reader-property", "key.separator=:",
              input="".join(f"{key}:from java\n" for key in keys))
     landed = {r.key: r.partition for p in range(6) for r in read_partition(topic, p, max_records=20, timeout=5,
                                                                              cluster=cluster)}

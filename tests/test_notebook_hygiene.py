@@ -25,6 +25,14 @@ def test_stored_without_outputs(path):
     assert not dirty, f"cells {dirty} have outputs; clear them before committing"
 
 
+@pytest.mark.parametrize("path", ALL, ids=[str(p.relative_to(REPO_ROOT)) for p in ALL])
+def test_every_code_cell_is_valid_python(path):
+    """A syntax error found here costs a second; found by nbval, it costs a cluster run."""
+    for number, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type == "code" and not cell.source.lstrip().startswith(("%", "!")):
+            compile(cell.source, f"{path.name}, cell {number}", "exec")
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=[p.name for p in LESSONS])
 def test_lessons_are_named_and_end_by_asserting_their_claim(path):
     assert LESSON_NAME.match(path.name)

@@ -49,10 +49,10 @@ def task2(lab) -> Verdict:
     ends = {p: high for p, (low, high) in watermarks(info.name, cluster).items()}
     if sum(ends.values()) < RECORDS:
         return Verdict(name, False, f"the topic holds {sum(ends.values())} records, fewer than {RECORDS}.",
-                       "kafka-console-producer with --property parse.key=true reads key:value lines from stdin.")
+                       "kafka-console-producer with --reader-property parse.key=true reads key:value lines from stdin.")
     if sum(1 for end in ends.values() if end) < 2:
         return Verdict(name, False, "every record landed in one partition: were they keyed?",
-                       "--property parse.key=true --property key.separator=: and lines like user-1:10.")
+                       "--reader-property parse.key=true --reader-property key.separator=: and lines like user-1:10.")
     committed = committed_offsets(lab.group("audit"), info.name, cluster)
     behind = {p: end - committed.get(p, 0) for p, end in ends.items() if end > committed.get(p, 0)}
     if behind:

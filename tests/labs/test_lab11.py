@@ -1,7 +1,6 @@
 """Lab 11's checks on the real cluster: each rejects a wrong state and accepts a right one."""
 
 from course_lib.admin import alter_topic_config, create_topic, delete_topic
-from course_lib.consume import consume
 from course_lib.kafka_tools import run_tool
 from course_lib.labs import Lab
 from course_lib.labs import lab11 as checks
@@ -33,7 +32,10 @@ def test_task2_and_task3_read_the_groups_offsets(cluster):
     verdict = checks.task2(lab)
     assert not verdict and "has not committed" in verdict.message, verdict
     assert not checks.task3(lab)
-    consume(topic, max_records=17, timeout=60, group_id=group, cluster=cluster)
+    # Kafka's console consumer, as the lab uses: it commits every assigned partition, empty ones too,
+    # and --shift-by refuses a partition without a committed offset.
+    run_tool("kafka-console-consumer", "--bootstrap-server", cluster.bootstrap_servers, "--topic", topic,
+             "--group", group, "--from-beginning", "--max-messages", 17, "--timeout-ms", 30000)
     verdict = checks.task2(lab)
     assert verdict, verdict
     assert "not [" in checks.task3(lab).message  # read to the end, not rewound

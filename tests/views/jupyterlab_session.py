@@ -122,7 +122,10 @@ class LabSession:
         """A page showing ``notebook`` (relative to root) with JupyterLab loaded and the kernel idle."""
         page = self.browser.new_page(viewport={"width": 1600, "height": 1100})
         page.set_default_timeout(timeout * 1000)
-        page.goto(f"{self.url}/lab/tree/{notebook}?token={self.token}")
+        # A workspace of its own: the default one would reopen every earlier notebook, whose hidden
+        # views then match the same selectors.
+        workspace = Path(notebook).stem
+        page.goto(f"{self.url}/lab/workspaces/{workspace}/tree/{notebook}?token={self.token}")
         page.wait_for_selector(".jp-Notebook")
         page.wait_for_function("() => window.jupyterapp !== undefined")
         page.wait_for_function("""() => {

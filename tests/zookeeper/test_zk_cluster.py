@@ -103,6 +103,7 @@ def test_killing_the_controller_broker_moves_the_controller_znode(zk_cluster, wa
 
 @pytest.mark.last
 def test_down_leaves_no_zookeeper_or_kafka_jvm(zk_cluster):
+    zk_cluster.up(timeout=240, quiet=True)  # lab 10's tests and notebooks may have stopped it since
     assert len(jvms_under(zk_cluster.home)) == 4  # ZooKeeper + 3 brokers
     started = time.monotonic()
     zk_cluster.down()
