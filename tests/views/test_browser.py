@@ -107,7 +107,9 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
     lab.screenshot(page, "dashboard-3-offsets.png")
 
     tab("Throughput")
-    page.wait_for_selector(".js-plotly-plot .scatterlayer")
+    page.wait_for_selector("text=now:")  # two refreshes: a rate per series
+    # The plot's legend, not its lines: with no traffic a line lies flat at 0, which has no height.
+    page.locator(".js-plotly-plot .legendtext", has_text="produced").first.wait_for(state="visible")
     lab.screenshot(page, "dashboard-4-throughput.png")
 
     tab("Partitioner")
