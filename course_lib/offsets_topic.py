@@ -277,8 +277,10 @@ def read_offsets_topic(group: str | None = None, cluster=None, timeout: float = 
     except CourseError:
         return []  # no group has committed yet, so Kafka has not created the topic
     wanted = [partition_for(group, count)] if group is not None else list(range(count))
+    # read_uncommitted: a transaction left open on this partition (a crashed transactional producer's
+    # offsets) would stop a read_committed reader at the last stable offset, before later commits.
     reader = Consumer(client_config(bootstrap, group_id="course-offsets-reader", enable_auto_commit=False,
-                                    enable_partition_eof=True))
+                                    enable_partition_eof=True, isolation_level="read_uncommitted"))
     records: list[CoordinatorRecord] = []
     try:
         ends = {p: reader.get_watermark_offsets(TopicPartition(OFFSETS_TOPIC, p), timeout=10) for p in wanted}

@@ -6,7 +6,7 @@ import struct
 import time
 
 import pytest
-from confluent_kafka import Consumer, TopicCollection, TopicPartition
+from confluent_kafka import Consumer, Producer, TopicCollection, TopicPartition
 
 from course_lib.admin import admin_client, create_topic, describe_topic, watermarks
 from course_lib.clients import client_config
@@ -122,3 +122,28 @@ def test_decoding_agrees_with_kafkas_dump_log_segments(cluster, committed):
     ours = [(c.partition, c.offset, c.leader_epoch, c.metadata, c.commit_timestamp, c.topic_id)
             for c in (r.value for r in read_offsets_topic(group)) if isinstance(c, OffsetCommit)]
     assert theirs and ours[:len(theirs)] == theirs
+
+
+def test_an_open_transaction_does_not_hide_later_commits(cluster, unique):
+    """A transactional producer that never finishes (a crashed processor) leaves its offsets open on the
+    group's partition; a commit of another group on that partition must still be read."""
+    count = len(describe_topic(OFFSETS_TOPIC).partitions)
+    stuck = unique("stuck-group")
+    other = next(g for g in (f"{stuck}-{i}" for i in range(10_000)) if partition_for(g, count) == partition_for(stuck, count))
+    topic = unique("open-txn")
+    create_topic(topic, partitions=1)
+    produce(topic, ["a", "b"])
+    producer = Producer(client_config(cluster.bootstrap_servers, transactional_id=unique("stuck-txn")))
+    producer.init_transactions(30)
+    producer.begin_transaction()
+    stuck_consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=stuck))
+    producer.send_offsets_to_transaction([TopicPartition(topic, 0, 1)], stuck_consumer.consumer_group_metadata(), 30)
+    try:
+        committer = Consumer(client_config(cluster.bootstrap_servers, group_id=other, enable_auto_commit=False))
+        committer.commit(offsets=[TopicPartition(topic, 0, 2)], asynchronous=False)
+        committer.close()
+        commits = [r.value for r in read_offsets_topic(other) if isinstance(r.value, OffsetCommit)]
+        assert [(c.topic, c.offset) for c in commits] == [(topic, 2)]
+    finally:
+        producer.abort_transaction(30)
+        stuck_consumer.close()
