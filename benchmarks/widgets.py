@@ -15,15 +15,11 @@ view: no browser is involved, so the figures are the kernel's share (the browser
 import argparse
 import resource
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from course_lib import connect  # noqa: E402
-from course_lib.admin import create_topic  # noqa: E402
-from course_lib.views import dashboard, replication_view  # noqa: E402
+from course_lib import connect
+from course_lib.admin import create_topic
+from course_lib.views import dashboard, replication_view
 
 
 def cpu_seconds() -> float:
