@@ -29,7 +29,7 @@ DOWN_STRIPES = "repeating-linear-gradient(45deg, #d9d9d9 0 10px, #f5f5f5 10px 20
 
 PLOTLY_LAYOUT = dict(
     font=dict(family="DejaVu Sans, Arial, sans-serif", size=18, color="#1a1a1a"),
-    template="plotly_white", height=420, width=980, margin=dict(l=80, r=30, t=60, b=70),
+    template="plotly_white", height=460, width=980, margin=dict(l=80, r=30, t=110, b=70),  # legend under the title
     legend=dict(font=dict(size=18), orientation="h", yanchor="bottom", y=1.02, x=0),
 )
 
