@@ -61,11 +61,13 @@ def render_replication(snapshot: ClusterSnapshot) -> str:
     brokers = {b.node_id: b for b in snapshot.brokers}
     header = "".join(_broker_header(b) for b in snapshot.brokers)
     rows = []
+    one_topic = len(snapshot.topics) == 1  # the title names it: rows say just "p0", and the table fits a projector
     for p in snapshot.partitions:
         status, status_html = _status(p, brokers)
+        label = f"p{p.partition}" if one_topic else f"{esc(p.topic)} · p{p.partition}"
         rows.append(f'<tr data-topic="{esc(p.topic)}" data-partition="{p.partition}" '
                     f'data-leader="{p.leader if p.leader is not None else "none"}" data-status="{status}">'
-                    f'<th style="{TD};text-align:left;white-space:nowrap">{esc(p.topic)} · p{p.partition}</th>'
+                    f'<th style="{TD};text-align:left;white-space:nowrap">{label}</th>'
                     + "".join(_cell(p, b) for b in snapshot.brokers)
                     + f'<td style="{TD};text-align:left">{status_html}</td></tr>')
     controller = snapshot.controller_id
