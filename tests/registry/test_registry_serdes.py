@@ -34,7 +34,7 @@ def _consume(cluster, topic, count: int, unique) -> list[bytes]:
     consumer.subscribe([topic])
     values = []
     try:
-        for _ in range(60):
+        for _ in range(180):  # joining the group and the first fetch can take long on a busy 2-core machine
             msg = consumer.poll(1)
             if msg is not None and not msg.error():
                 values.append(msg.value())
