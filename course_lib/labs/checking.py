@@ -3,19 +3,23 @@
 A learner runs a check cell whatever state the cluster is in — before doing the task, halfway, with a
 broker down. Checks ask whether a topic exists before reading it: the course cluster auto-creates topics,
 and a check must never create what the learner was asked to create. ``@never_raises("Task 1 · ...")``
-turns any error of the cluster into a not-yet verdict that says what went wrong, so a check cell
+turns any error of the cluster or the schema registry into a not-yet verdict that says what went wrong, so a check cell
 always displays a verdict instead of a traceback.
 """
 
 import functools
 
+import httpx
 from confluent_kafka import KafkaException
+from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from ..admin import list_topics
 from ..errors import CourseError
 from .verdict import Verdict
 
 __all__ = ["never_raises", "topic_exists", "missing_topic"]
+
+_CHECK_STATUS = "check the cluster and the registry with `python -m course_lib status`, then run the check again."
 
 
 def never_raises(task: str):
@@ -26,8 +30,9 @@ def never_raises(task: str):
             try:
                 return check(*args, **kwargs)
             except (CourseError, KafkaException) as exc:
-                return Verdict(task, False, f"the cluster could not be read ({exc}).",
-                               "check the cluster with `python -m course_lib status`, then run the check again.")
+                return Verdict(task, False, f"the cluster could not be read ({exc}).", _CHECK_STATUS)
+            except (SchemaRegistryError, httpx.HTTPError) as exc:
+                return Verdict(task, False, f"the schema registry could not be read ({exc}).", _CHECK_STATUS)
         return guarded
     return decorate
 

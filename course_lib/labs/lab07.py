@@ -6,13 +6,11 @@ consume-transform-produce run that survived a crash: every order exactly once fo
 readers, the group's offsets at the end of the input, and an aborted batch in the output log.
 """
 
-from confluent_kafka import KafkaException
-
-from ..admin import committed_offsets, list_topics, watermarks
+from ..admin import committed_offsets, create_topic, watermarks
 from ..batches import data_batches
-from ..errors import CourseError
 from ..produce import produce
 from ..reading import read_all
+from .checking import missing_topic, never_raises, topic_exists
 from .verdict import Verdict
 
 __all__ = ["PAYMENTS", "COMMITTED", "ABORTED", "ORDERS", "invoice", "seed_orders", "task1", "task2", "task3"]
@@ -35,102 +33,81 @@ def invoice(value: str) -> str:
 
 def seed_orders(lab) -> str:
     """Create task 3's input topic (3 partitions, ``ORDERS`` orders keyed by customer) once per attempt."""
-    from ..admin import create_topic
     topic = lab.topic("orders")
-    if topic not in list_topics():
+    if not topic_exists(topic):
         create_topic(topic, partitions=3)
         produce(topic, [(f"customer-{i % 23}", str(_order_cents(i))) for i in range(ORDERS)])
     return topic
 
 
-def _missing(topic: str, name: str, hint: str) -> Verdict | None:
-    if topic not in list_topics():
-        return Verdict(name, False, f"the topic {topic} does not exist yet.", hint)
-    return None
-
-
-def _guard(name: str, check) -> Verdict:
-    try:
-        return check()
-    except (CourseError, KafkaException) as exc:
-        return Verdict(name, False, f"the cluster could not be read ({exc}).",
-                       "check `python -m course_lib status` and run the check again.")
-
-
+@never_raises("Task 1 · no duplicates")
 def task1(lab) -> Verdict:
     """Payments 0..PAYMENTS-1 each stored once, by an idempotent producer."""
     name = "Task 1 · no duplicates"
     topic = lab.topic("payments")
-
-    def check():
-        if (missing := _missing(topic, name, "create it and send the numbers with an idempotent producer.")) is not None:
-            return missing
-        values = [r.value for r in read_all(topic)]
-        if sorted(values) != sorted(str(i) for i in range(PAYMENTS)):
-            extra = len(values) - len(set(values))
-            return Verdict(name, False, f"the topic holds {len(values)} records ({extra} duplicates); it should hold "
-                           f"the numbers 0 to {PAYMENTS - 1}, each exactly once.",
-                           "send str(i) for i in range(200), once each; recreate the topic to start over.")
-        anonymous = [b for b in data_batches(topic) if b.producer_id < 0]
-        if anonymous:
-            return Verdict(name, False, f"{len(anonymous)} batches carry no producer id, so the broker could not "
-                           "have dropped a retried duplicate.",
-                           "set enable.idempotence=True on the producer, then recreate the topic and send again.")
-        return Verdict(name, True, f"{PAYMENTS} payments, each once, every batch with a producer id.")
-    return _guard(name, check)
+    if not topic_exists(topic):
+        return missing_topic(name, topic, "create it and send the numbers with an idempotent producer.")
+    values = [r.value for r in read_all(topic)]
+    if sorted(values) != sorted(str(i) for i in range(PAYMENTS)):
+        extra = len(values) - len(set(values))
+        return Verdict(name, False, f"the topic holds {len(values)} records ({extra} duplicates); it should hold "
+                       f"the numbers 0 to {PAYMENTS - 1}, each exactly once.",
+                       "send str(i) for i in range(200), once each; recreate the topic to start over.")
+    anonymous = [b for b in data_batches(topic) if b.producer_id < 0]
+    if anonymous:
+        return Verdict(name, False, f"{len(anonymous)} batches carry no producer id, so the broker could not "
+                       "have dropped a retried duplicate.",
+                       "set enable.idempotence=True on the producer, then recreate the topic and send again.")
+    return Verdict(name, True, f"{PAYMENTS} payments, each once, every batch with a producer id.")
 
 
+@never_raises("Task 2 · commit and abort")
 def task2(lab) -> Verdict:
     """One committed transaction (COMMITTED) and one aborted one (ABORTED) in the ledger."""
     name = "Task 2 · commit and abort"
     topic = lab.topic("ledger")
-
-    def check():
-        if (missing := _missing(topic, name, "create it, then use a producer with a transactional.id.")) is not None:
-            return missing
-        committed = sorted(r.value for r in read_all(topic, "read_committed"))
-        everything = sorted(r.value for r in read_all(topic, "read_uncommitted"))
-        if committed != sorted(COMMITTED):
-            leaked = sorted(set(committed) & set(ABORTED))
-            return Verdict(name, False, f"read_committed readers see {committed}"
-                           + (f", including {leaked} that should have been aborted" if leaked else "")
-                           + f"; they should see exactly {COMMITTED}.",
-                           "begin_transaction(), produce, commit_transaction() for the first three; "
-                           "the same with abort_transaction() for the other two.")
-        if everything != sorted(COMMITTED + ABORTED):
-            return Verdict(name, False, "the aborted records are not in the log: read_uncommitted readers should see "
-                           "all five.", "write the two records inside a transaction and abort it — do not skip them.")
-        return Verdict(name, True, "read_committed sees the three committed records; the aborted two are in the log, "
-                       "hidden.")
-    return _guard(name, check)
+    if not topic_exists(topic):
+        return missing_topic(name, topic, "create it, then use a producer with a transactional.id.")
+    committed = sorted(r.value for r in read_all(topic, "read_committed"))
+    everything = sorted(r.value for r in read_all(topic, "read_uncommitted"))
+    if committed != sorted(COMMITTED):
+        leaked = sorted(set(committed) & set(ABORTED))
+        return Verdict(name, False, f"read_committed readers see {committed}"
+                       + (f", including {leaked} that should have been aborted" if leaked else "")
+                       + f"; they should see exactly {COMMITTED}.",
+                       "begin_transaction(), produce, commit_transaction() for the first three; "
+                       "the same with abort_transaction() for the other two.")
+    if everything != sorted(COMMITTED + ABORTED):
+        return Verdict(name, False, "the aborted records are not in the log: read_uncommitted readers should see "
+                       "all five.", "write the two records inside a transaction and abort it — do not skip them.")
+    return Verdict(name, True, "read_committed sees the three committed records; the aborted two are in the log, "
+                   "hidden.")
 
 
+@never_raises("Task 3 · exactly once through a crash")
 def task3(lab) -> Verdict:
     """Every order invoiced exactly once (read_committed), offsets committed to the end, one aborted batch."""
     name = "Task 3 · exactly once through a crash"
     source, target, group = lab.topic("orders"), lab.topic("invoices"), lab.group("invoicer")
-
-    def check():
-        if (missing := _missing(source, name, "run the cell with checks.seed_orders(lab) first.")) is not None:
-            return missing
-        if (missing := _missing(target, name, "create it and write the invoices there, in transactions.")) is not None:
-            return missing
-        expected = sorted((r.key, invoice(r.value)) for r in read_all(source))
-        committed = sorted((r.key, r.value) for r in read_all(target, "read_committed"))
-        if committed != expected:
-            return Verdict(name, False, f"read_committed readers see {len(committed)} invoices ({len(set(committed))} "
-                           f"different); there should be {len(expected)}, one per order, keyed by customer.",
-                           "invoice each order once: output and offsets in the same transaction "
-                           "(send_offsets_to_transaction).")
-        ends = {p: high for p, (_, high) in watermarks(source).items()}
-        offsets = committed_offsets(group, source)
-        if offsets != ends:
-            return Verdict(name, False, f"group {group} has committed {offsets}, not the end of every partition "
-                           f"{ends}.", "consume with this group id and send its offsets to the transaction.")
-        if len(read_all(target, "read_uncommitted")) <= len(committed):
-            return Verdict(name, False, "the output has every invoice once, but no aborted batch: there was no crash.",
-                           "run your processor once with a crash mid-transaction (e.g. crash_after=1), then again "
-                           "with the same transactional.id.")
-        return Verdict(name, True, f"{len(expected)} orders invoiced exactly once through a crash; the group's offsets "
-                       "are at the end of the input.")
-    return _guard(name, check)
+    if not topic_exists(source):
+        return missing_topic(name, source, "run the cell with checks.seed_orders(lab) first.")
+    if not topic_exists(target):
+        return missing_topic(name, target, "create it and write the invoices there, in transactions.")
+    expected = sorted((r.key, invoice(r.value)) for r in read_all(source))
+    committed = sorted((r.key, r.value) for r in read_all(target, "read_committed"))
+    if committed != expected:
+        return Verdict(name, False, f"read_committed readers see {len(committed)} invoices ({len(set(committed))} "
+                       f"different); there should be {len(expected)}, one per order, keyed by customer.",
+                       "invoice each order once: output and offsets in the same transaction "
+                       "(send_offsets_to_transaction).")
+    ends = {p: high for p, (_, high) in watermarks(source).items()}
+    offsets = committed_offsets(group, source)
+    if offsets != ends:
+        return Verdict(name, False, f"group {group} has committed {offsets}, not the end of every partition "
+                       f"{ends}.", "consume with this group id and send its offsets to the transaction.")
+    if len(read_all(target, "read_uncommitted")) <= len(committed):
+        return Verdict(name, False, "the output has every invoice once, but no aborted batch: there was no crash.",
+                       "run your processor once with a crash mid-transaction (e.g. crash_after=1), then again "
+                       "with the same transactional.id.")
+    return Verdict(name, True, f"{len(expected)} orders invoiced exactly once through a crash; the group's offsets "
+                   "are at the end of the input.")

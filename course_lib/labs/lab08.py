@@ -5,12 +5,10 @@ compacted price list with one record — the latest price — per product. Task 
 for good: no record, not even its tombstone, while every other product keeps its latest price.
 """
 
-from confluent_kafka import KafkaException
-
-from ..admin import list_topics, topic_config, watermarks
-from ..errors import CourseError
+from ..admin import topic_config, watermarks
 from ..reading import read_all
 from ..retention import key_counts, latest_values
+from .checking import missing_topic, never_raises, topic_exists
 from .verdict import Verdict
 
 __all__ = ["MAX_RETENTION_MS", "PRICE_UPDATES", "RETIRED", "KEPT", "task1", "task2", "task3"]
@@ -23,91 +21,75 @@ PRICE_UPDATES = [(product, f"{price:.2f}") for round_ in range(6)
 KEPT = {product: price for product, price in PRICE_UPDATES if product != RETIRED}  # the last price of each
 
 
-def _guard(name: str, check) -> Verdict:
-    try:
-        return check()
-    except (CourseError, KafkaException) as exc:
-        return Verdict(name, False, f"the cluster could not be read ({exc}).",
-                       "check `python -m course_lib status` and run the check again.")
-
-
 def _policies(topic: str) -> set[str]:
     return set(topic_config(topic, only_changed=False).get("cleanup.policy", "delete").split(","))
 
 
+@never_raises("Task 1 · retention deleted a segment")
 def task1(lab) -> Verdict:
     """Time retention of at most MAX_RETENTION_MS that has already deleted at least one segment."""
     name = "Task 1 · retention deleted a segment"
     topic = lab.topic("clicks")
-
-    def check():
-        if topic not in list_topics():
-            return Verdict(name, False, f"the topic {topic} does not exist yet.",
-                           "create it with retention.ms and a small segment.ms.")
-        config = topic_config(topic, only_changed=False)
-        retention = int(config.get("retention.ms", "-1"))
-        if "delete" not in _policies(topic) or not 0 < retention <= MAX_RETENTION_MS:
-            return Verdict(name, False, f"its cleanup.policy is {config.get('cleanup.policy')} and retention.ms "
-                           f"{retention}; records should be deleted after at most {MAX_RETENTION_MS} ms.",
-                           "cleanup.policy=delete (the default) with retention.ms=10000 or less.")
-        starts = {p: start for p, (start, _) in watermarks(topic).items()}
-        if not any(start > 0 for start in starts.values()):
-            return Verdict(name, False, f"no segment has been deleted yet (log start offsets {starts}).",
-                           "only closed segments are deleted: set segment.ms to ~2000, write a few batches a few "
-                           "seconds apart, then wait for retention.ms plus the 5 s check interval.")
-        return Verdict(name, True, f"retention.ms={retention} and the broker has deleted old segments "
-                       f"(log start offsets {starts}).")
-    return _guard(name, check)
+    if not topic_exists(topic):
+        return missing_topic(name, topic, "create it with retention.ms and a small segment.ms.")
+    config = topic_config(topic, only_changed=False)
+    retention = int(config.get("retention.ms", "-1"))
+    if "delete" not in _policies(topic) or not 0 < retention <= MAX_RETENTION_MS:
+        return Verdict(name, False, f"its cleanup.policy is {config.get('cleanup.policy')} and retention.ms "
+                       f"{retention}; records should be deleted after at most {MAX_RETENTION_MS} ms.",
+                       "cleanup.policy=delete (the default) with retention.ms=10000 or less.")
+    starts = {p: start for p, (start, _) in watermarks(topic).items()}
+    if not any(start > 0 for start in starts.values()):
+        return Verdict(name, False, f"no segment has been deleted yet (log start offsets {starts}).",
+                       "only closed segments are deleted: set segment.ms to ~2000, write a few batches a few "
+                       "seconds apart, then wait for retention.ms plus the 5 s check interval.")
+    return Verdict(name, True, f"retention.ms={retention} and the broker has deleted old segments "
+                   f"(log start offsets {starts}).")
 
 
+@never_raises("Task 2 · one price per product")
 def task2(lab) -> Verdict:
     """A compacted topic holding exactly one record, the latest price, per kept product."""
     name = "Task 2 · one price per product"
     topic = lab.topic("prices")
-
-    def check():
-        if topic not in list_topics():
-            return Verdict(name, False, f"the topic {topic} does not exist yet.",
-                           "create it with cleanup.policy=compact and write checks.PRICE_UPDATES to it.")
-        if _policies(topic) != {"compact"}:
-            return Verdict(name, False, f"its cleanup.policy is {','.join(sorted(_policies(topic)))}; a price list "
-                           "must keep the latest price forever.", "use cleanup.policy=compact (without delete).")
-        records = read_all(topic)
-        counts = key_counts(records)
-        if any(counts[product] != 1 for product in KEPT):
-            seen = {product: counts[product] for product in KEPT}
-            return Verdict(name, False, f"records per product: {seen}; compaction should leave one each.",
-                           "the cleaner skips the active segment: small segment.ms, min.cleanable.dirty.ratio=0.01, "
-                           "then write one more record after segment.ms has passed, and wait a few seconds.")
-        latest = latest_values(records)
-        wrong = {p: latest[p] for p in KEPT if latest[p] != KEPT[p]}
-        if wrong:
-            return Verdict(name, False, f"these products do not show their last price: {wrong}.",
-                           "write checks.PRICE_UPDATES in order; the last record per key wins.")
-        return Verdict(name, True, f"compacted: {len(KEPT)} products, one record each, with the latest price.")
-    return _guard(name, check)
+    if not topic_exists(topic):
+        return missing_topic(name, topic, "create it with cleanup.policy=compact and write checks.PRICE_UPDATES to it.")
+    if _policies(topic) != {"compact"}:
+        return Verdict(name, False, f"its cleanup.policy is {','.join(sorted(_policies(topic)))}; a price list "
+                       "must keep the latest price forever.", "use cleanup.policy=compact (without delete).")
+    records = read_all(topic)
+    counts = key_counts(records)
+    if any(counts[product] != 1 for product in KEPT):
+        seen = {product: counts[product] for product in KEPT}
+        return Verdict(name, False, f"records per product: {seen}; compaction should leave one each.",
+                       "the cleaner skips the active segment: small segment.ms, min.cleanable.dirty.ratio=0.01, "
+                       "then write one more record after segment.ms has passed, and wait a few seconds.")
+    latest = latest_values(records)
+    wrong = {p: latest[p] for p in KEPT if latest[p] != KEPT[p]}
+    if wrong:
+        return Verdict(name, False, f"these products do not show their last price: {wrong}.",
+                       "write checks.PRICE_UPDATES in order; the last record per key wins.")
+    return Verdict(name, True, f"compacted: {len(KEPT)} products, one record each, with the latest price.")
 
 
+@never_raises("Task 3 · retire a product for good")
 def task3(lab) -> Verdict:
     """RETIRED is gone completely (no tombstone either); the other products keep their latest price."""
     name = "Task 3 · retire a product for good"
     topic = lab.topic("prices")
-
-    def check():
-        if topic not in list_topics():
-            return Verdict(name, False, f"the topic {topic} does not exist yet.", "do task 2 first.")
-        if sum(high for _, high in watermarks(topic).values()) < len(PRICE_UPDATES):
-            return Verdict(name, False, "the price updates were never all written to the topic.", "do task 2 first.")
-        records = read_all(topic)
-        left = [r.value for r in records if r.key == RETIRED]
-        if left:
-            what = "its tombstone is still there" if left == [None] else f"it still has records {left}"
-            return Verdict(name, False, f"{RETIRED}: {what}.",
-                           "write a tombstone (value None); it is removed after delete.retention.ms by a later "
-                           "cleaning, which needs new dirty data and a rolled segment.")
-        latest = latest_values(records)
-        if any(latest.get(p) != price for p, price in KEPT.items()):
-            return Verdict(name, False, f"the other products lost their prices: {[latest.get(p) for p in KEPT]}.",
-                           "only the retired product should go.")
-        return Verdict(name, True, f"{RETIRED} is gone without a trace; the other products keep their latest price.")
-    return _guard(name, check)
+    if not topic_exists(topic):
+        return missing_topic(name, topic, "do task 2 first.")
+    if sum(high for _, high in watermarks(topic).values()) < len(PRICE_UPDATES):
+        return Verdict(name, False, "the price updates were never all written to the topic.", "do task 2 first.")
+    records = read_all(topic)
+    left = [r.value for r in records if r.key == RETIRED]
+    if left:
+        what = "its tombstone is still there" if left == [None] else f"it still has records {left}"
+        return Verdict(name, False, f"{RETIRED}: {what}.",
+                       "write a tombstone (value None); it is removed after delete.retention.ms by a later "
+                       "cleaning, which needs new dirty data and a rolled segment.")
+    latest = latest_values(records)
+    if any(latest.get(p) != price for p, price in KEPT.items()):
+        return Verdict(name, False, f"the other products lost their prices: {[latest.get(p) for p in KEPT]}.",
+                       "only the retired product should go.")
+    return Verdict(name, True, f"{RETIRED} is gone without a trace; the other products keep their latest price.")

@@ -6,21 +6,17 @@ Task 3 wants a version 2 that adds a field so that old and new consumers can bot
 compatible, asked of the registry on a scratch subject), with records of both versions on the topic.
 """
 
-import functools
 import json
 import uuid
 
-import httpx
-from confluent_kafka import KafkaException
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-from ..errors import CourseError
 from ..registry import registry_url
 from ..wire import raw_values, split_frame
-from .checking import missing_topic, topic_exists
+from .checking import missing_topic, never_raises, topic_exists
 from .verdict import Verdict
 
 __all__ = ["PAYMENT_FIELDS", "PAYMENTS", "payment", "subject", "task1", "task2", "task3"]
@@ -43,20 +39,6 @@ def _registry() -> SchemaRegistryClient:
     return SchemaRegistryClient({"url": registry_url()})
 
 
-def _guard(task: str):
-    """Like ``checking.never_raises``, for the registry's errors too."""
-    def decorate(check):
-        @functools.wraps(check)
-        def guarded(*args, **kwargs) -> Verdict:
-            try:
-                return check(*args, **kwargs)
-            except (CourseError, KafkaException, SchemaRegistryError, httpx.HTTPError) as exc:
-                return Verdict(task, False, f"the cluster or the registry could not be read ({exc}).",
-                               "check `python -m course_lib status`, then run the check again.")
-        return guarded
-    return decorate
-
-
 def _versions(registry, name: str) -> list[int]:
     try:
         return registry.get_versions(name)
@@ -74,7 +56,7 @@ def _fields(schema_str: str) -> dict:
     return {f["name"]: f["type"] for f in parsed.get("fields", [])}
 
 
-@_guard("Task 1 · register a schema")
+@never_raises("Task 1 · register a schema")
 def task1(lab) -> Verdict:
     name, wanted = "Task 1 · register a schema", subject(lab)
     registry = _registry()
@@ -96,7 +78,7 @@ def task1(lab) -> Verdict:
     return Verdict(name, True, f"{wanted} version 1 (schema id {first.schema_id}) has the payment fields.")
 
 
-@_guard("Task 2 · produce Avro records")
+@never_raises("Task 2 · produce Avro records")
 def task2(lab) -> Verdict:
     name, topic, wanted = "Task 2 · produce Avro records", lab.topic("payments"), subject(lab)
     if not topic_exists(topic):
@@ -143,7 +125,7 @@ def _verdict_between(registry, old: str, new: str, level: str) -> bool:
             pass
 
 
-@_guard("Task 3 · evolve for old and new consumers")
+@never_raises("Task 3 · evolve for old and new consumers")
 def task3(lab) -> Verdict:
     name, topic, wanted = "Task 3 · evolve for old and new consumers", lab.topic("payments"), subject(lab)
     registry = _registry()

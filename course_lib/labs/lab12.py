@@ -5,13 +5,10 @@ how many record batches the producer sent (``linger.ms``, ``batch.size``), how m
 (``compression.type``) and whether they carry a producer id (the idempotent producer, acks=all).
 """
 
-from confluent_kafka import KafkaException
-
-from ..admin import list_topics
 from ..batches import data_batches
-from ..errors import CourseError
 from ..perf import payloads
 from ..reading import read_all
+from .checking import missing_topic, never_raises, topic_exists
 from .verdict import Verdict
 
 __all__ = ["RECORDS", "RECORD_SIZE", "TUNED_RECORDS", "MIN_UNBATCHED", "MAX_BATCHED", "MAX_COMPRESSED_SHARE",
@@ -26,18 +23,10 @@ MAX_TUNED_BATCHES = 10     # task 3
 MAX_TUNED_SHARE = 0.35
 
 
-def _guard(name: str, check) -> Verdict:
-    try:
-        return check()
-    except (CourseError, KafkaException) as exc:
-        return Verdict(name, False, f"the cluster could not be read ({exc}).",
-                       "check `python -m course_lib status` and run the check again.")
-
-
 def _stored(topic: str, count: int, name: str, what: str):
     """(batches, None) when ``topic`` holds exactly ``payloads(count, RECORD_SIZE)``, else (None, a not-yet Verdict)."""
-    if topic not in list_topics():
-        return None, Verdict(name, False, f"the topic {topic} does not exist yet.", f"create it and send {what}.")
+    if not topic_exists(topic):
+        return None, missing_topic(name, topic, f"create it and send {what}.")
     values = sorted(r.value.encode() if isinstance(r.value, str) else r.value for r in read_all(topic))
     if values != sorted(payloads(count, RECORD_SIZE)):
         return None, Verdict(name, False, f"{topic} holds {len(values)} records; it should hold {what}, each once.",
@@ -45,66 +34,60 @@ def _stored(topic: str, count: int, name: str, what: str):
     return data_batches(topic), None
 
 
+@never_raises("Task 1 · batching")
 def task1(lab) -> Verdict:
     """The same records one batch per record (≥ MIN_UNBATCHED batches) and in very few (≤ MAX_BATCHED)."""
     name = "Task 1 · batching"
     what = f"payloads({RECORDS}, {RECORD_SIZE})"
-
-    def check():
-        one_by_one, problem = _stored(lab.topic("one-by-one"), RECORDS, name, what)
-        if problem is not None:
-            return problem
-        if len(one_by_one) < MIN_UNBATCHED:
-            return Verdict(name, False, f"one-by-one holds {len(one_by_one)} batches; at least {MIN_UNBATCHED} wanted.",
-                           "no lingering and a batch.size (or batch.num.messages) that fits only one record.")
-        batched, problem = _stored(lab.topic("batched"), RECORDS, name, what)
-        if problem is not None:
-            return problem
-        if len(batched) > MAX_BATCHED:
-            return Verdict(name, False, f"batched holds {len(batched)} batches; at most {MAX_BATCHED} wanted.",
-                           "linger longer (linger.ms) so the producer gathers the records before sending.")
-        return Verdict(name, True, f"{RECORDS} records in {len(one_by_one)} batches one way, {len(batched)} the other.")
-    return _guard(name, check)
+    one_by_one, problem = _stored(lab.topic("one-by-one"), RECORDS, name, what)
+    if problem is not None:
+        return problem
+    if len(one_by_one) < MIN_UNBATCHED:
+        return Verdict(name, False, f"one-by-one holds {len(one_by_one)} batches; at least {MIN_UNBATCHED} wanted.",
+                       "no lingering and a batch.size (or batch.num.messages) that fits only one record.")
+    batched, problem = _stored(lab.topic("batched"), RECORDS, name, what)
+    if problem is not None:
+        return problem
+    if len(batched) > MAX_BATCHED:
+        return Verdict(name, False, f"batched holds {len(batched)} batches; at most {MAX_BATCHED} wanted.",
+                       "linger longer (linger.ms) so the producer gathers the records before sending.")
+    return Verdict(name, True, f"{RECORDS} records in {len(one_by_one)} batches one way, {len(batched)} the other.")
 
 
+@never_raises("Task 2 · compression")
 def task2(lab) -> Verdict:
     """The records compressed to at most MAX_COMPRESSED_SHARE of their raw size on disk."""
     name = "Task 2 · compression"
-
-    def check():
-        batches, problem = _stored(lab.topic("compressed"), RECORDS, name, f"payloads({RECORDS}, {RECORD_SIZE})")
-        if problem is not None:
-            return problem
-        codecs = {b.compression for b in batches}
-        share = sum(b.size for b in batches) / (RECORDS * RECORD_SIZE)
-        if "none" in codecs or share > MAX_COMPRESSED_SHARE:
-            return Verdict(name, False, f"the batches use {sorted(codecs)} and take {share:.0%} of the raw bytes; at most "
-                           f"{MAX_COMPRESSED_SHARE:.0%} wanted.",
-                           "set compression.type on the producer; bigger batches (linger.ms) compress better.")
-        return Verdict(name, True, f"{'/'.join(sorted(codecs))} batches take {share:.0%} of the raw bytes.")
-    return _guard(name, check)
+    batches, problem = _stored(lab.topic("compressed"), RECORDS, name, f"payloads({RECORDS}, {RECORD_SIZE})")
+    if problem is not None:
+        return problem
+    codecs = {b.compression for b in batches}
+    share = sum(b.size for b in batches) / (RECORDS * RECORD_SIZE)
+    if "none" in codecs or share > MAX_COMPRESSED_SHARE:
+        return Verdict(name, False, f"the batches use {sorted(codecs)} and take {share:.0%} of the raw bytes; at most "
+                       f"{MAX_COMPRESSED_SHARE:.0%} wanted.",
+                       "set compression.type on the producer; bigger batches (linger.ms) compress better.")
+    return Verdict(name, True, f"{'/'.join(sorted(codecs))} batches take {share:.0%} of the raw bytes.")
 
 
+@never_raises("Task 3 · tuned for throughput, safely")
 def task3(lab) -> Verdict:
     """TUNED_RECORDS records, idempotent, in ≤ MAX_TUNED_BATCHES batches taking ≤ MAX_TUNED_SHARE of the raw bytes."""
     name = "Task 3 · tuned for throughput, safely"
-
-    def check():
-        batches, problem = _stored(lab.topic("tuned"), TUNED_RECORDS, name,
-                                   f"payloads({TUNED_RECORDS}, {RECORD_SIZE})")
-        if problem is not None:
-            return problem
-        share = sum(b.size for b in batches) / (TUNED_RECORDS * RECORD_SIZE)
-        problems = []
-        if any(b.producer_id < 0 for b in batches):
-            problems.append("some batches carry no producer id (not idempotent)")
-        if len(batches) > MAX_TUNED_BATCHES:
-            problems.append(f"{len(batches)} batches (at most {MAX_TUNED_BATCHES})")
-        if share > MAX_TUNED_SHARE:
-            problems.append(f"{share:.0%} of the raw bytes (at most {MAX_TUNED_SHARE:.0%})")
-        if problems:
-            return Verdict(name, False, "; ".join(problems) + ".",
-                           "combine enable.idempotence, a long enough linger.ms, a big batch.size and a codec.")
-        return Verdict(name, True, f"{TUNED_RECORDS} records, idempotent, in {len(batches)} batches taking "
-                       f"{share:.0%} of the raw bytes.")
-    return _guard(name, check)
+    batches, problem = _stored(lab.topic("tuned"), TUNED_RECORDS, name,
+                               f"payloads({TUNED_RECORDS}, {RECORD_SIZE})")
+    if problem is not None:
+        return problem
+    share = sum(b.size for b in batches) / (TUNED_RECORDS * RECORD_SIZE)
+    problems = []
+    if any(b.producer_id < 0 for b in batches):
+        problems.append("some batches carry no producer id (not idempotent)")
+    if len(batches) > MAX_TUNED_BATCHES:
+        problems.append(f"{len(batches)} batches (at most {MAX_TUNED_BATCHES})")
+    if share > MAX_TUNED_SHARE:
+        problems.append(f"{share:.0%} of the raw bytes (at most {MAX_TUNED_SHARE:.0%})")
+    if problems:
+        return Verdict(name, False, "; ".join(problems) + ".",
+                       "combine enable.idempotence, a long enough linger.ms, a big batch.size and a codec.")
+    return Verdict(name, True, f"{TUNED_RECORDS} records, idempotent, in {len(batches)} batches taking "
+                   f"{share:.0%} of the raw bytes.")

@@ -1,0 +1,40 @@
+"""The lab framework's guard: an error of the cluster or the registry is a not-yet verdict; a bug still raises."""
+
+import httpx
+import pytest
+from confluent_kafka import KafkaError, KafkaException
+from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+from course_lib.errors import CourseError
+from course_lib.labs.checking import never_raises
+
+
+def _failing_check(error: Exception):
+    @never_raises("Task 9 · guarded")
+    def check(lab):
+        raise error
+    return check
+
+
+@pytest.mark.parametrize("error, source", [
+    (CourseError("no broker is running"), "the cluster"),
+    (KafkaException(KafkaError(KafkaError._TRANSPORT)), "the cluster"),
+    (SchemaRegistryError(503, 50301, "registry is starting"), "the schema registry"),
+    (httpx.ConnectError("connection refused"), "the schema registry"),
+])
+def test_a_cluster_or_registry_error_becomes_a_not_yet_verdict(error, source):
+    verdict = _failing_check(error)(lab=None)
+    assert not verdict and verdict.task == "Task 9 · guarded"
+    assert verdict.message.startswith(f"{source} could not be read") and "course_lib status" in verdict.hint
+
+
+def test_a_bug_in_the_check_itself_is_not_hidden():
+    with pytest.raises(ZeroDivisionError):
+        _failing_check(ZeroDivisionError())(lab=None)
+
+
+def test_a_passing_check_returns_its_own_verdict():
+    @never_raises("Task 9 · guarded")
+    def check(lab):
+        return lab
+    assert check("the verdict") == "the verdict"
