@@ -17,18 +17,32 @@ from ..admin import list_topics
 from ..errors import CourseError
 from .verdict import Verdict
 
-__all__ = ["never_raises", "topic_exists", "missing_topic"]
+__all__ = ["NotYet", "never_raises", "topic_exists", "missing_topic", "require_topic"]
 
 _CHECK_STATUS = "check the cluster and the registry with `python -m course_lib status`, then run the check again."
 
 
+class NotYet(Exception):
+    """Raised from any depth of a check when the learner's work is not done; ``never_raises`` makes it the verdict.
+
+    It spares helpers the ``(result, verdict-or-None)`` return shape, and the trap that a failing
+    ``Verdict`` is falsy.
+    """
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
 def never_raises(task: str):
-    """Decorate ``check(lab, *args) -> Verdict`` so that a cluster error becomes a not-yet verdict for ``task``."""
+    """Decorate ``check(lab, *args) -> Verdict`` so that ``NotYet`` or a cluster error becomes a not-yet verdict."""
     def decorate(check):
         @functools.wraps(check)
         def guarded(*args, **kwargs) -> Verdict:
             try:
                 return check(*args, **kwargs)
+            except NotYet as not_yet:
+                return Verdict(task, False, not_yet.message, not_yet.hint)
             except (CourseError, KafkaException) as exc:
                 return Verdict(task, False, f"the cluster could not be read ({exc}).", _CHECK_STATUS)
             except (SchemaRegistryError, httpx.HTTPError) as exc:
@@ -44,4 +58,14 @@ def topic_exists(topic: str) -> bool:
 
 def missing_topic(task: str, topic: str, hint: str) -> Verdict:
     """The not-yet verdict for a topic the learner has not created yet."""
-    return Verdict(task, False, f"there is no topic {topic} yet.", hint)
+    return Verdict(task, False, _no_topic(topic), hint)
+
+
+def require_topic(topic: str, hint: str) -> None:
+    """Raise ``NotYet`` for a topic the learner has not created yet (for helpers deep inside a check)."""
+    if not topic_exists(topic):
+        raise NotYet(_no_topic(topic), hint)
+
+
+def _no_topic(topic: str) -> str:
+    return f"there is no topic {topic} yet."

@@ -5,7 +5,7 @@ written with a broker down and the ISR healed afterwards, task 3 a numbered stre
 while a broker was killed mid-stream, every partition back with its preferred leader.
 
 A check never restarts a broker itself: it first looks at the processes, and says which broker is still
-down (``course_lib.connect()``, which the other helpers use, would quietly start it).
+down, because a check of a half-healed cluster would only confuse.
 """
 
 from confluent_kafka.admin import ConfigResource, ConfigSource
@@ -13,7 +13,7 @@ from confluent_kafka.admin import ConfigResource, ConfigSource
 from ..admin import admin_client, describe_topic, topic_config
 from ..cluster import course_cluster
 from ..reading import read_all
-from .checking import missing_topic, never_raises, topic_exists
+from .checking import NotYet, missing_topic, never_raises, topic_exists
 from .verdict import Verdict
 
 __all__ = ["PAYMENTS", "READINGS", "payment", "reading", "task1", "task2", "task3"]
@@ -32,15 +32,15 @@ def reading(i: int) -> tuple[str, str]:
     return f"sensor-{i % 7}", str(i)
 
 
-def _down_brokers(cluster) -> list[int]:
-    return [node.node_id for node in cluster.nodes if not node.process.alive]
-
-
-def _still_down(name: str, down: list[int]) -> Verdict:
-    which = ", ".join(map(str, down))
-    return Verdict(name, False, f"broker {which} is still down.",
-                   f"start it again with cluster.start_broker({down[0]}) — best in a finally: block — and wait "
-                   "until every partition is in sync.")
+def _every_broker_up():
+    """The course cluster, or ``NotYet`` naming the brokers the learner has not started again."""
+    cluster = course_cluster()
+    down = [node.node_id for node in cluster.nodes if not node.process.alive]
+    if down:
+        raise NotYet(f"broker {', '.join(map(str, down))} is still down.",
+                     f"start it again with cluster.start_broker({down[0]}) — best in a finally: block — and wait "
+                     "until every partition is in sync.")
+    return cluster
 
 
 def _restarted_since(cluster, since_ms: int) -> list[int]:
@@ -80,9 +80,7 @@ def _replication_problem(topic: str, cluster) -> tuple[str, str] | None:
 @never_raises("Task 1 · a topic that survives a broker")
 def task1(lab) -> Verdict:
     name, topic = "Task 1 · a topic that survives a broker", lab.topic("payments")
-    cluster = course_cluster()
-    if down := _down_brokers(cluster):
-        return _still_down(name, down)
+    cluster = _every_broker_up()
     if not topic_exists(topic):
         return missing_topic(name, topic, "create it with create_topic(..., replication_factor=3, config={...}).")
     info = describe_topic(topic, cluster)
@@ -107,9 +105,7 @@ def task1(lab) -> Verdict:
 @never_raises("Task 2 · write through a failure")
 def task2(lab) -> Verdict:
     name, topic = "Task 2 · write through a failure", lab.topic("payments")
-    cluster = course_cluster()
-    if down := _down_brokers(cluster):
-        return _still_down(name, down)
+    cluster = _every_broker_up()
     if not topic_exists(topic):
         return missing_topic(name, topic, "do task 1 first.")
     records = read_all(topic, cluster=cluster)
@@ -134,9 +130,7 @@ def task2(lab) -> Verdict:
 @never_raises("Task 3 · lose nothing, end balanced")
 def task3(lab) -> Verdict:
     name, topic = "Task 3 · lose nothing, end balanced", lab.topic("stream")
-    cluster = course_cluster()
-    if down := _down_brokers(cluster):
-        return _still_down(name, down)
+    cluster = _every_broker_up()
     if not topic_exists(topic):
         return missing_topic(name, topic, "create it (3 partitions, 3 replicas, min.insync.replicas=2).")
     info = describe_topic(topic, cluster)

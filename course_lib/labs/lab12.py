@@ -8,7 +8,7 @@ how many record batches the producer sent (``linger.ms``, ``batch.size``), how m
 from ..batches import data_batches
 from ..perf import payloads
 from ..reading import read_all
-from .checking import missing_topic, never_raises, topic_exists
+from .checking import NotYet, never_raises, require_topic
 from .verdict import Verdict
 
 __all__ = ["RECORDS", "RECORD_SIZE", "TUNED_RECORDS", "MIN_UNBATCHED", "MAX_BATCHED", "MAX_COMPRESSED_SHARE",
@@ -23,31 +23,26 @@ MAX_TUNED_BATCHES = 10     # task 3
 MAX_TUNED_SHARE = 0.35
 
 
-def _stored(topic: str, count: int, name: str, what: str):
-    """(batches, None) when ``topic`` holds exactly ``payloads(count, RECORD_SIZE)``, else (None, a not-yet Verdict)."""
-    if not topic_exists(topic):
-        return None, missing_topic(name, topic, f"create it and send {what}.")
+def _stored_batches(topic: str, count: int) -> list:
+    """The batches of ``topic`` if it holds exactly ``payloads(count, RECORD_SIZE)``, else ``NotYet``."""
+    what = f"payloads({count}, {RECORD_SIZE})"
+    require_topic(topic, f"create it and send {what}.")
     values = sorted(r.value.encode() if isinstance(r.value, str) else r.value for r in read_all(topic))
     if values != sorted(payloads(count, RECORD_SIZE)):
-        return None, Verdict(name, False, f"{topic} holds {len(values)} records; it should hold {what}, each once.",
-                             "recreate the topic (create_topic(..., recreate=True)) and send them once.")
-    return data_batches(topic), None
+        raise NotYet(f"{topic} holds {len(values)} records; it should hold {what}, each once.",
+                     "recreate the topic (create_topic(..., recreate=True)) and send them once.")
+    return data_batches(topic)
 
 
 @never_raises("Task 1 · batching")
 def task1(lab) -> Verdict:
     """The same records one batch per record (≥ MIN_UNBATCHED batches) and in very few (≤ MAX_BATCHED)."""
     name = "Task 1 · batching"
-    what = f"payloads({RECORDS}, {RECORD_SIZE})"
-    one_by_one, problem = _stored(lab.topic("one-by-one"), RECORDS, name, what)
-    if problem is not None:
-        return problem
+    one_by_one = _stored_batches(lab.topic("one-by-one"), RECORDS)
     if len(one_by_one) < MIN_UNBATCHED:
         return Verdict(name, False, f"one-by-one holds {len(one_by_one)} batches; at least {MIN_UNBATCHED} wanted.",
                        "no lingering and a batch.size (or batch.num.messages) that fits only one record.")
-    batched, problem = _stored(lab.topic("batched"), RECORDS, name, what)
-    if problem is not None:
-        return problem
+    batched = _stored_batches(lab.topic("batched"), RECORDS)
     if len(batched) > MAX_BATCHED:
         return Verdict(name, False, f"batched holds {len(batched)} batches; at most {MAX_BATCHED} wanted.",
                        "linger longer (linger.ms) so the producer gathers the records before sending.")
@@ -58,9 +53,7 @@ def task1(lab) -> Verdict:
 def task2(lab) -> Verdict:
     """The records compressed to at most MAX_COMPRESSED_SHARE of their raw size on disk."""
     name = "Task 2 · compression"
-    batches, problem = _stored(lab.topic("compressed"), RECORDS, name, f"payloads({RECORDS}, {RECORD_SIZE})")
-    if problem is not None:
-        return problem
+    batches = _stored_batches(lab.topic("compressed"), RECORDS)
     codecs = {b.compression for b in batches}
     share = sum(b.size for b in batches) / (RECORDS * RECORD_SIZE)
     if "none" in codecs or share > MAX_COMPRESSED_SHARE:
@@ -74,10 +67,7 @@ def task2(lab) -> Verdict:
 def task3(lab) -> Verdict:
     """TUNED_RECORDS records, idempotent, in ≤ MAX_TUNED_BATCHES batches taking ≤ MAX_TUNED_SHARE of the raw bytes."""
     name = "Task 3 · tuned for throughput, safely"
-    batches, problem = _stored(lab.topic("tuned"), TUNED_RECORDS, name,
-                               f"payloads({TUNED_RECORDS}, {RECORD_SIZE})")
-    if problem is not None:
-        return problem
+    batches = _stored_batches(lab.topic("tuned"), TUNED_RECORDS)
     share = sum(b.size for b in batches) / (TUNED_RECORDS * RECORD_SIZE)
     problems = []
     if any(b.producer_id < 0 for b in batches):

@@ -6,7 +6,7 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from course_lib.errors import CourseError
-from course_lib.labs.checking import never_raises
+from course_lib.labs.checking import NotYet, never_raises
 
 
 def _failing_check(error: Exception):
@@ -38,3 +38,16 @@ def test_a_passing_check_returns_its_own_verdict():
     def check(lab):
         return lab
     assert check("the verdict") == "the verdict"
+
+
+def test_not_yet_raised_deep_inside_a_check_becomes_its_verdict():
+    def helper():
+        raise NotYet("broker 2 is still down.", "start it again.")
+
+    @never_raises("Task 9 · guarded")
+    def check(lab):
+        helper()
+        return "unreachable"
+    verdict = check(lab=None)
+    assert not verdict and (verdict.task, verdict.message, verdict.hint) == \
+        ("Task 9 · guarded", "broker 2 is still down.", "start it again.")
