@@ -14,7 +14,7 @@ from .clients import client_config
 from .errors import CourseError
 from .session import connect
 
-__all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic",
+__all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "partition_leader",
            "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets"]
 
 
@@ -69,6 +69,15 @@ def describe_topic(name: str, cluster=None) -> TopicInfo:
     parts = tuple(PartitionInfo(p.id, p.leader, tuple(p.replicas), tuple(p.isrs))
                   for p in sorted(metadata.partitions.values(), key=lambda p: p.id))
     return TopicInfo(name, parts)
+
+
+def partition_leader(topic: str, partition: int = 0, cluster=None) -> int:
+    """The node id leading one partition; a clear error while it has none (during an election, all replicas down)."""
+    leader = describe_topic(topic, cluster).partitions[partition].leader
+    if leader < 0:
+        raise CourseError(f"Partition {partition} of {topic!r} has no leader right now; wait for the cluster "
+                          "(`python -m course_lib status`) and try again.")
+    return leader
 
 
 def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> None:

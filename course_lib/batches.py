@@ -9,8 +9,7 @@ read, so zstd or lz4 batches need no decompressor. Introduced in lesson 07, used
 
 from dataclasses import dataclass
 
-from .admin import describe_topic
-from .errors import CourseError
+from .admin import describe_topic, partition_leader
 from .logfiles import BATCH_HEADER, COMPRESSION, LOG_OVERHEAD, segment_files
 from .session import connect
 
@@ -54,11 +53,8 @@ def batch_headers(path) -> list[BatchHeader]:
 def partition_batches(topic: str, partition: int = 0, cluster=None) -> list[BatchHeader]:
     """Every batch of one partition, read from its leader's segment files, oldest first."""
     cluster = cluster or connect(quiet=True)
-    leader = describe_topic(topic, cluster).partitions[partition].leader
-    if leader < 0:
-        raise CourseError(f"Partition {partition} of {topic!r} has no leader right now; wait for the cluster "
-                          "(`python -m course_lib status`) and try again.")
-    files = segment_files(cluster.node(leader), topic, partition, suffixes=("log",))
+    leader = cluster.node(partition_leader(topic, partition, cluster))
+    files = segment_files(leader, topic, partition, suffixes=("log",))
     return [header for file in files for header in batch_headers(file.path)]
 
 

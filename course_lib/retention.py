@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .admin import describe_topic
+from .admin import partition_leader
 from .errors import CourseError
 from .logfiles import segment_files
 from .records import Record
@@ -31,11 +31,8 @@ class Segment:
 def segments(topic: str, partition: int = 0, cluster=None) -> list[Segment]:
     """The ``.log`` files of one partition on its leader, oldest first (``.cleaned``/``.swap`` files left out)."""
     cluster = cluster or connect(quiet=True)
-    leader = describe_topic(topic, cluster).partitions[partition].leader
-    if leader < 0:
-        raise CourseError(f"Partition {partition} of {topic!r} has no leader right now; wait for the cluster "
-                          "(`python -m course_lib status`) and look again.")
-    files = segment_files(cluster.node(leader), topic, partition, suffixes=("log", "log.deleted"))
+    leader = cluster.node(partition_leader(topic, partition, cluster))
+    files = segment_files(leader, topic, partition, suffixes=("log", "log.deleted"))
     live = [f for f in files if f.suffix == "log"]
     active = max((f.base_offset for f in live), default=None)
     return [Segment(f.base_offset, f.size,

@@ -6,8 +6,8 @@ itself by reading the files). Task 3 wants proof that offsets are never reused: 
 from every replica, and a record written afterwards whose value predicted its own offset.
 """
 
-from ..admin import describe_topic, topic_config, watermarks
-from ..logfiles import read_batches, replica_dirs, segment_files
+from ..admin import describe_topic, partition_leader, topic_config, watermarks
+from ..logfiles import partition_dir, read_batches, replica_dirs, segment_files
 from ..session import connect
 from .checking import missing_topic, never_raises, topic_exists
 from .verdict import Verdict
@@ -33,17 +33,12 @@ def _logs(path) -> list:
 
 def _leader_dir(topic: str, partition: int = 0):
     cluster = connect(quiet=True)
-    leader = describe_topic(topic, cluster).partitions[partition].leader
-    if leader < 0:
-        return None
-    return replica_dirs(cluster, topic, partition).get(leader)
+    return partition_dir(cluster.node(partition_leader(topic, partition, cluster)), topic, partition)
 
 
 def batch_holding(topic: str, offset: int, partition: int = 0):
     """``(segment base offset, batch)`` of the batch holding ``offset`` in the leader's files, or None."""
     directory = _leader_dir(topic, partition)
-    if directory is None:
-        return None
     logs = [f for f in _logs(directory) if f.base_offset <= offset]
     if not logs:
         return None
