@@ -1,0 +1,25 @@
+"""Client configuration: librdkafka must find the brokers online and offline alike."""
+
+import socket
+
+from course_lib.clients import address_family, client_config
+
+
+def test_online_clients_stay_on_ipv4_so_they_never_try_the_unbound_ipv6_loopback():
+    socket.getaddrinfo("localhost", None, socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_ADDRCONFIG)  # this machine is online
+    assert address_family() == "v4"
+    assert client_config("localhost:9092")["broker.address.family"] == "v4"
+
+
+def test_offline_clients_use_any_family_because_glibc_refuses_ipv4_lookups_then(monkeypatch):
+    def offline_getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        if family == socket.AF_INET and flags & socket.AI_ADDRCONFIG:  # what glibc does with only loopback up
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 0))]
+    monkeypatch.setattr(socket, "getaddrinfo", offline_getaddrinfo)
+    assert client_config("localhost:9092", group_id="g")["broker.address.family"] == "any"
+
+
+def test_overrides_use_dots_for_underscores_and_win():
+    config = client_config("localhost:9092", group_id="g", auto_offset_reset="earliest", acks="all")
+    assert (config["group.id"], config["auto.offset.reset"], config["acks"]) == ("g", "earliest", "all")
