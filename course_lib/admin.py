@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
-from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
+from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 
 from .clients import client_config
 from .errors import CourseError
@@ -153,12 +153,20 @@ def add_partitions(name: str, total: int, cluster=None) -> TopicInfo:
 
 
 def topic_config(name: str, cluster=None, only_changed: bool = True) -> dict[str, str]:
-    """The topic's configuration; by default only what differs from the broker defaults."""
+    """The topic's configuration; by default only what is set on the topic itself.
+
+    ``only_changed=False`` adds what the topic inherits: Kafka's defaults and the brokers' own settings
+    (the course's ``min.insync.replicas=2`` in ``server.properties``, for one), which apply to every topic.
+    """
     resource = ConfigResource(ConfigResource.Type.TOPIC, name)
     client = admin_client(cluster)  # alive until the future resolves
     entries = client.describe_configs([resource])[resource].result()
     return {key: entry.value for key, entry in sorted(entries.items())
-            if not only_changed or not entry.is_default}
+            if not only_changed or _set_on_topic(entry)}
+
+
+def _set_on_topic(entry) -> bool:
+    return getattr(entry.source, "value", entry.source) == ConfigSource.DYNAMIC_TOPIC_CONFIG.value  # an enum or an int
 
 
 def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:

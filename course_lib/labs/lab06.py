@@ -8,9 +8,7 @@ A check never restarts a broker itself: it first looks at the processes, and say
 down, because a check of a half-healed cluster would only confuse.
 """
 
-from confluent_kafka.admin import ConfigResource, ConfigSource
-
-from ..admin import admin_client, describe_topic, topic_config
+from ..admin import describe_topic, topic_config
 from ..cluster import course_cluster
 from ..reading import read_all
 from .checking import NotYet, missing_topic, never_raises, topic_exists
@@ -56,16 +54,6 @@ def _restarted_since(cluster, since_ms: int) -> list[int]:
     return restarted
 
 
-def _set_on_topic(topic: str, key: str, cluster) -> str | None:
-    """``key``'s value if it is set on the topic itself (not inherited from the broker), else None."""
-    resource = ConfigResource(ConfigResource.Type.TOPIC, topic)
-    client = admin_client(cluster)  # alive until the future resolves
-    entry = client.describe_configs([resource])[resource].result().get(key)
-    if entry is None or getattr(entry.source, "value", entry.source) != ConfigSource.DYNAMIC_TOPIC_CONFIG.value:
-        return None
-    return entry.value
-
-
 def _replication_problem(topic: str, cluster) -> tuple[str, str] | None:
     """(message, hint) when a partition is under-replicated, else None."""
     for p in describe_topic(topic, cluster).partitions:
@@ -91,7 +79,7 @@ def task1(lab) -> Verdict:
         return Verdict(name, False, f"{topic} has replication factor {info.replication_factor}: "
                        f"{'one broker failure loses data' if info.replication_factor == 1 else 'too few copies'}.",
                        "replication_factor=3 puts a copy of every partition on each of the three brokers.")
-    value = _set_on_topic(topic, "min.insync.replicas", cluster)
+    value = topic_config(topic, cluster).get("min.insync.replicas")  # set on the topic, not inherited
     if value is None:
         return Verdict(name, False, f"{topic} takes min.insync.replicas from the broker's default, not from the topic.",
                        "set it on the topic: config={'min.insync.replicas': 2}, so it holds on any cluster.")
@@ -134,10 +122,10 @@ def task3(lab) -> Verdict:
     if not topic_exists(topic):
         return missing_topic(name, topic, "create it (3 partitions, 3 replicas, min.insync.replicas=2).")
     info = describe_topic(topic, cluster)
-    if info.replication_factor != 3 or topic_config(topic, cluster, only_changed=False).get("min.insync.replicas") != "2":
+    min_insync = topic_config(topic, cluster, only_changed=False).get("min.insync.replicas")
+    if info.replication_factor != 3 or min_insync != "2":
         return Verdict(name, False, f"{topic} needs replication factor 3 and min.insync.replicas=2 "
-                       f"(it has {info.replication_factor} and "
-                       f"{topic_config(topic, cluster, only_changed=False).get('min.insync.replicas')}).",
+                       f"(it has {info.replication_factor} and {min_insync}).",
                        "create it as in task 1.")
     records = read_all(topic, cluster=cluster)
     numbers = [int(r.value) for r in records if r.value is not None and str(r.value).isdigit()]

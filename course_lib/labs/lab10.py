@@ -10,6 +10,7 @@ from ..failover import controller_epoch
 from ..inspect.kraft_metadata import metadata_records
 from ..inspect.zookeeper import registered_brokers, topic_znode
 from ..session import connect
+from .checking import NotYet, never_raises
 from .verdict import Verdict
 
 __all__ = ["PARTITIONS", "start", "task1", "task2", "task3"]
@@ -25,23 +26,22 @@ def start(lab) -> ZooKeeperCluster:
     return zk
 
 
-def _clusters():
-    """(KRaft cluster, ZooKeeper-mode cluster), or a not-yet sentence when the second is not running."""
+def _clusters(hint: str = "run the lab's first cells: checks.start(lab) starts it."):
+    """(KRaft cluster, ZooKeeper-mode cluster), or ``NotYet`` when the second is not running."""
     zk = ZooKeeperCluster()
     if not zk.is_running():
-        return None, None, "the ZooKeeper-mode cluster is not running."
-    return connect(quiet=True), zk, None
+        raise NotYet("the ZooKeeper-mode cluster is not running.", hint)
+    return connect(quiet=True), zk
 
 
+@never_raises("Task 1 · who is in charge")
 def task1(lab, zk_controller=None, kraft_leader=None) -> Verdict:
     """The learner names the ZooKeeper-mode controller and the KRaft quorum leader."""
     name = "Task 1 · who is in charge"
     if zk_controller is None or kraft_leader is None:
         return Verdict(name, False, "set zk_controller and kraft_leader to two broker ids.",
                        "active_controller(zk) reads /controller; quorum_status(cluster) asks the KRaft quorum.")
-    kraft, zk, problem = _clusters()
-    if problem:
-        return Verdict(name, False, problem, "run the lab's first cells: checks.start(lab) starts it.")
+    kraft, zk = _clusters()
     wrong = []
     if zk_controller != zk.controller_id():
         wrong.append(f"broker {zk_controller} is not the ZooKeeper-mode controller")
@@ -68,13 +68,12 @@ def _kraft_topic(kraft, topic: str) -> tuple[str | None, dict[int, list[int]]]:
     return topic_id, partitions
 
 
+@never_raises("Task 2 · one topic, two metadata stores")
 def task2(lab, zk_topic_id=None, kraft_topic_id=None) -> Verdict:
     """``inventory`` exists in both clusters with 4 partitions × 3 replicas, and the learner found both topic ids."""
     name = "Task 2 · one topic, two metadata stores"
     topic = lab.topic("inventory")
-    kraft, zk, problem = _clusters()
-    if problem:
-        return Verdict(name, False, problem, "run the lab's first cells: checks.start(lab) starts it.")
+    kraft, zk = _clusters()
     try:
         znode = topic_znode(zk, topic)
     except CourseError:
@@ -102,12 +101,11 @@ def task2(lab, zk_topic_id=None, kraft_topic_id=None) -> Verdict:
                    f"(ids {znode.topic_id} and {kraft_id}: two clusters, two ids).")
 
 
+@never_raises("Task 3 · a new controller in each cluster")
 def task3(lab) -> Verdict:
     """Both clusters elected a new controller during this attempt, and every broker is running again."""
     name = "Task 3 · a new controller in each cluster"
-    kraft, zk, problem = _clusters()
-    if problem:
-        return Verdict(name, False, problem, "start it again: ZooKeeperCluster().up().")
+    kraft, zk = _clusters(hint="start it again: ZooKeeperCluster().up().")
     if lab.run_id not in _EPOCHS:
         return Verdict(name, False, "this attempt never recorded the starting controller epochs.",
                        "run checks.start(lab) at the top of the lab first.")

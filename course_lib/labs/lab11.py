@@ -1,8 +1,8 @@
 """Checks for lab 11 (Kafka's command-line tools): they inspect the topic and the group on the cluster, never raise."""
 
 from ..admin import committed_offsets, describe_topic, topic_config, watermarks
-from ..errors import CourseError
 from ..session import connect
+from .checking import never_raises, require_topic
 from .verdict import Verdict
 
 __all__ = ["PARTITIONS", "RECORDS", "REREAD", "SETTINGS", "task1", "task2", "task3"]
@@ -13,20 +13,17 @@ RECORDS = 12   # the console producer writes at least this many keyed records
 REREAD = 2     # task 3: the group re-reads the last REREAD records of every partition
 
 
-def _topic(lab, name: str):
-    try:
-        return describe_topic(lab.topic("payments"), connect(quiet=True)), None
-    except CourseError:
-        return None, Verdict(name, False, f"there is no topic {lab.topic('payments')} yet.",
-                             "create it with run_tool(\"kafka-topics\", \"--create\", ...).")
+def _payments(lab):
+    """This attempt's ``payments`` topic as ``describe_topic`` sees it, or ``NotYet`` while it does not exist."""
+    require_topic(lab.topic("payments"), 'create it with run_tool("kafka-topics", "--create", ...).')
+    return describe_topic(lab.topic("payments"), connect(quiet=True))
 
 
+@never_raises("Task 1 · a topic from the command line")
 def task1(lab) -> Verdict:
     """``payments`` has 6 partitions, 3 replicas and the two settings."""
     name = "Task 1 · a topic from the command line"
-    info, missing = _topic(lab, name)
-    if missing is not None:
-        return missing
+    info = _payments(lab)
     if len(info.partitions) != PARTITIONS or info.replication_factor != 3:
         return Verdict(name, False, f"the topic has {len(info.partitions)} partitions × {info.replication_factor} "
                        f"replicas, not {PARTITIONS} × 3.", "delete it (kafka-topics --delete) and create it again.")
@@ -39,12 +36,11 @@ def task1(lab) -> Verdict:
                    + ", ".join(f"{k}={v}" for k, v in SETTINGS.items()) + ".")
 
 
+@never_raises("Task 2 · produce and consume with the console tools")
 def task2(lab) -> Verdict:
     """At least 12 keyed records in ``payments``, all read and committed by the group ``audit``."""
     name = "Task 2 · produce and consume with the console tools"
-    info, missing = _topic(lab, name)
-    if missing is not None:
-        return missing
+    info = _payments(lab)
     cluster = connect(quiet=True)
     ends = {p: high for p, (low, high) in watermarks(info.name, cluster).items()}
     if sum(ends.values()) < RECORDS:
@@ -63,12 +59,11 @@ def task2(lab) -> Verdict:
                    f"partitions, all read by {lab.group('audit')}.")
 
 
+@never_raises("Task 3 · rewind a consumer group")
 def task3(lab) -> Verdict:
     """The group was rewound so it re-reads exactly the last 2 records of every partition."""
     name = "Task 3 · rewind a consumer group"
-    info, missing = _topic(lab, name)
-    if missing is not None:
-        return missing
+    info = _payments(lab)
     cluster = connect(quiet=True)
     marks = watermarks(info.name, cluster)
     want = {p: max(low, high - REREAD) for p, (low, high) in marks.items() if high > low}

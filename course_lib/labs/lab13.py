@@ -8,12 +8,10 @@ never raises: a missing topic or unreadable record is a "not yet" with a hint.
 import json
 from collections import Counter
 
-from confluent_kafka import KafkaException
-
-from ..admin import committed_offsets, describe_topic, list_topics, topic_config, watermarks
+from ..admin import committed_offsets, describe_topic, topic_config, watermarks
 from ..capstone import generate_rides, read_to_end
-from ..errors import CourseError
 from ..settings import scaled
+from .checking import NotYet, never_raises, require_topic
 from .verdict import Verdict
 
 __all__ = ["RIDE_COUNT", "expected_city_revenue", "lab_rides", "task1", "task2", "task3", "task4"]
@@ -38,28 +36,8 @@ def expected_city_revenue() -> dict[str, dict]:
     return revenue
 
 
-class _NotYet(Exception):
-    """Inside a check: stop with this not-yet verdict."""
-
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message, self.hint = message, hint
-
-
-def _check(task: str, body) -> Verdict:
-    try:
-        return Verdict(task, True, body())
-    except _NotYet as not_yet:
-        return Verdict(task, False, not_yet.message, not_yet.hint)
-    except (CourseError, KafkaException) as problem:
-        return Verdict(task, False, f"the cluster could not answer ({problem}).",
-                       "check it with `python -m course_lib status` and run the check again")
-
-
 def _records(topic: str, isolation_level: str = "read_committed", hint: str | None = None):
-    # list_topics first: asking for a missing topic by name could make the broker auto-create it
-    if topic not in list_topics():
-        raise _NotYet(f"there is no topic {topic!r} yet.", hint)
+    require_topic(topic, hint)
     return len(describe_topic(topic).partitions), read_to_end(topic, isolation_level)
 
 
@@ -67,20 +45,20 @@ def _json_values(records, topic: str) -> list[dict]:
     try:
         values = [json.loads(r.value) for r in records]
     except (TypeError, ValueError):
-        raise _NotYet(f"{topic!r} holds a record that is not JSON.", "write each value with json.dumps(...)") from None
+        raise NotYet(f"{topic!r} holds a record that is not JSON.", "write each value with json.dumps(...)") from None
     if not all(isinstance(v, dict) for v in values):
-        raise _NotYet(f"every value in {topic!r} should be a JSON object.")
+        raise NotYet(f"every value in {topic!r} should be a JSON object.")
     return values
 
 
 def _same_rides(ride_ids: list[str], expected: list[str], topic: str) -> None:
     twice = sum(1 for n in Counter(ride_ids).values() if n > 1)
     if twice:
-        raise _NotYet(f"{twice} rides appear more than once in {topic!r}.",
-                      "each ride must be written exactly once; start a new attempt (re-run the lab from the top)")
+        raise NotYet(f"{twice} rides appear more than once in {topic!r}.",
+                     "each ride must be written exactly once; start a new attempt (re-run the lab from the top)")
     missing, extra = set(expected) - set(ride_ids), set(ride_ids) - set(expected)
     if missing or extra:
-        raise _NotYet(f"{topic!r} has {len(missing)} rides missing and {len(extra)} that do not belong.")
+        raise NotYet(f"{topic!r} has {len(missing)} rides missing and {len(extra)} that do not belong.")
 
 
 def _written_in_transactions(topic: str, records_seen: int) -> bool:
@@ -89,92 +67,82 @@ def _written_in_transactions(topic: str, records_seen: int) -> bool:
     return offsets_used > records_seen
 
 
+@never_raises("Task 1")
 def task1(lab) -> Verdict:
     """Every ride of the data set in ``rides``, once, keyed by rider id, in 3 partitions."""
     topic = lab.topic("rides")
 
-    def body():
-        partitions, records = _records(topic, hint="create it with 3 partitions and produce the rides into it")
-        if partitions != 3:
-            raise _NotYet(f"{topic!r} has {partitions} partitions, not 3.", "recreate it with partitions=3")
-        values = _json_values(records, topic)
-        _same_rides([v.get("ride_id") for v in values], [r.ride_id for r in lab_rides()], topic)
-        if any(r.key != v.get("rider_id") for r, v in zip(records, values)):
-            raise _NotYet("some records are not keyed by their rider id.",
-                          "use the rider id as the key, so each rider's rides stay in order in one partition")
-        return f"all {len(values)} rides are in {topic!r}, once each, keyed by rider."
-
-    return _check("Task 1", body)
+    partitions, records = _records(topic, hint="create it with 3 partitions and produce the rides into it")
+    if partitions != 3:
+        raise NotYet(f"{topic!r} has {partitions} partitions, not 3.", "recreate it with partitions=3")
+    values = _json_values(records, topic)
+    _same_rides([v.get("ride_id") for v in values], [r.ride_id for r in lab_rides()], topic)
+    if any(r.key != v.get("rider_id") for r, v in zip(records, values)):
+        raise NotYet("some records are not keyed by their rider id.",
+                     "use the rider id as the key, so each rider's rides stay in order in one partition")
+    return Verdict("Task 1", True, f"all {len(values)} rides are in {topic!r}, once each, keyed by rider.")
 
 
+@never_raises("Task 2")
 def task2(lab) -> Verdict:
     """``city-revenue`` exists and is compacted."""
     topic = lab.topic("city-revenue")
 
-    def body():
-        if topic not in list_topics():
-            raise _NotYet(f"there is no topic {topic!r} yet.", "create it with config={'cleanup.policy': 'compact'}")
-        policy = topic_config(topic, only_changed=False).get("cleanup.policy", "")
-        if "compact" not in policy:
-            raise _NotYet(f"{topic!r} has cleanup.policy={policy}, so old totals would never be compacted away.",
-                          "set cleanup.policy=compact (alter_topic_config or recreate the topic)")
-        return f"{topic!r} is compacted (cleanup.policy={policy})."
-
-    return _check("Task 2", body)
+    require_topic(topic, "create it with config={'cleanup.policy': 'compact'}")
+    policy = topic_config(topic, only_changed=False).get("cleanup.policy", "")
+    if "compact" not in policy:
+        raise NotYet(f"{topic!r} has cleanup.policy={policy}, so old totals would never be compacted away.",
+                     "set cleanup.policy=compact (alter_topic_config or recreate the topic)")
+    return Verdict("Task 2", True, f"{topic!r} is compacted (cleanup.policy={policy}).")
 
 
+@never_raises("Task 3")
 def task3(lab) -> Verdict:
     """``completed`` holds each completed ride once, written in transactions that also committed the
     ``cleaner`` group's offsets to the end of ``rides``."""
     topic, group, rides_topic = lab.topic("completed"), lab.group("cleaner"), lab.topic("rides")
 
-    def body():
-        _, records = _records(topic, hint="create it, then run your transactional consume-transform-produce loop")
-        values = _json_values(records, topic)
-        completed = [r.ride_id for r in lab_rides() if r.status == "completed"]
-        if not values:
-            raise _NotYet(f"{topic!r} is empty.", "consume the rides and produce the completed ones to it")
-        if any(v.get("status") == "cancelled" for v in values):
-            raise _NotYet(f"{topic!r} contains cancelled rides.", "keep only rides whose status is 'completed'")
-        _same_rides([v.get("ride_id") for v in values], completed, topic)
-        if not _written_in_transactions(topic, len(read_to_end(topic, "read_uncommitted"))):
-            raise _NotYet(f"{topic!r} was not written in transactions.",
-                          "give the producer a transactional.id, then begin_transaction ... commit_transaction")
-        if rides_topic not in list_topics():
-            raise _NotYet(f"there is no topic {rides_topic!r} to read from.", "produce the rides in task 1")
-        ends = {p: high for p, (_, high) in watermarks(rides_topic).items()}
-        committed = committed_offsets(group, rides_topic)
-        if committed != {p: end for p, end in ends.items() if end > 0}:
-            raise _NotYet(f"group {group!r} has committed {committed}, not the end offsets {ends} of {rides_topic!r}.",
-                          "send the consumer's positions with send_offsets_to_transaction before each commit")
-        return f"{len(values)} completed rides, once each, written in transactions with the group's offsets."
-
-    return _check("Task 3", body)
+    _, records = _records(topic, hint="create it, then run your transactional consume-transform-produce loop")
+    values = _json_values(records, topic)
+    completed = [r.ride_id for r in lab_rides() if r.status == "completed"]
+    if not values:
+        raise NotYet(f"{topic!r} is empty.", "consume the rides and produce the completed ones to it")
+    if any(v.get("status") == "cancelled" for v in values):
+        raise NotYet(f"{topic!r} contains cancelled rides.", "keep only rides whose status is 'completed'")
+    _same_rides([v.get("ride_id") for v in values], completed, topic)
+    if not _written_in_transactions(topic, len(read_to_end(topic, "read_uncommitted"))):
+        raise NotYet(f"{topic!r} was not written in transactions.",
+                     "give the producer a transactional.id, then begin_transaction ... commit_transaction")
+    require_topic(rides_topic, "produce the rides in task 1")
+    ends = {p: high for p, (_, high) in watermarks(rides_topic).items()}
+    committed = committed_offsets(group, rides_topic)
+    if committed != {p: end for p, end in ends.items() if end > 0}:
+        raise NotYet(f"group {group!r} has committed {committed}, not the end offsets {ends} of {rides_topic!r}.",
+                     "send the consumer's positions with send_offsets_to_transaction before each commit")
+    return Verdict("Task 3", True, f"{len(values)} completed rides, once each, written in transactions with the group's offsets.")
 
 
+@never_raises("Task 4")
 def task4(lab) -> Verdict:
     """``city-revenue`` read as a table (read_committed, latest value per key) equals the revenue per
     city computed from the data set, and was written in transactions."""
     topic = lab.topic("city-revenue")
 
-    def body():
-        _, records = _records(topic, hint="create it in task 2")
-        table = dict(zip((r.key for r in records), _json_values(records, topic)))
-        expected = expected_city_revenue()
-        if not table:
-            raise _NotYet(f"{topic!r} is empty.", "aggregate the completed rides per city and write the totals")
-        if set(table) != set(expected):
-            raise _NotYet(f"{topic!r} has keys {sorted(table)}, expected the cities {sorted(expected)}.",
-                          "key each record by the city's name")
-        wrong = [city for city, want in expected.items()
-                 if {k: table[city].get(k) for k in want} != want]
-        if wrong:
-            city = wrong[0]
-            raise _NotYet(f"{len(wrong)} cities have wrong totals, e.g. {city}: {table[city]} instead of {expected[city]}.",
-                          "count only completed rides, and make sure no ride is counted twice")
-        if not _written_in_transactions(topic, len(read_to_end(topic, "read_uncommitted"))):
-            raise _NotYet(f"{topic!r} was not written in transactions.",
-                          "write the totals with a transactional producer, with the input offsets in the same transaction")
-        return f"the revenue of all {len(expected)} cities is right, and it was written exactly once."
-
-    return _check("Task 4", body)
+    _, records = _records(topic, hint="create it in task 2")
+    table = dict(zip((r.key for r in records), _json_values(records, topic)))
+    expected = expected_city_revenue()
+    if not table:
+        raise NotYet(f"{topic!r} is empty.", "aggregate the completed rides per city and write the totals")
+    if set(table) != set(expected):
+        raise NotYet(f"{topic!r} has keys {sorted(table)}, expected the cities {sorted(expected)}.",
+                     "key each record by the city's name")
+    wrong = [city for city, want in expected.items()
+             if {k: table[city].get(k) for k in want} != want]
+    if wrong:
+        city = wrong[0]
+        raise NotYet(f"{len(wrong)} cities have wrong totals, e.g. {city}: {table[city]} instead of {expected[city]}.",
+                     "count only completed rides, and make sure no ride is counted twice")
+    if not _written_in_transactions(topic, len(read_to_end(topic, "read_uncommitted"))):
+        raise NotYet(f"{topic!r} was not written in transactions.",
+                     "write the totals with a transactional producer, with the input offsets in the same transaction")
+    return Verdict("Task 4", True, f"the revenue of all {len(expected)} cities is right, and it was written exactly once.")
