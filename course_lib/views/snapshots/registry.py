@@ -1,17 +1,18 @@
 """The schema registry's subjects, read over its REST API — or why they cannot be read.
 
-The registry is optional in the course (only lessons 09+ start it), so a missing registry is a
+The registry starts with the cluster but is optional (lessons 01–08 never use it), so a missing registry is a
 normal state that the dashboard shows, never an error.
 """
 
 import json
-import os
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-__all__ = ["RegistrySnapshot", "registry_snapshot", "registry_url"]
+from ...registry import registry_url
+
+__all__ = ["RegistrySnapshot", "registry_snapshot"]
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,6 @@ class RegistrySnapshot:
     reachable: bool
     subjects: tuple[str, ...]
     error: str | None = None
-
-
-def registry_url() -> str:
-    return f"http://localhost:{os.environ.get('COURSE_REGISTRY_PORT', '8081')}"
 
 
 def registry_snapshot(url: str | None = None, timeout: float = 0.5) -> RegistrySnapshot:
