@@ -5,7 +5,9 @@ and leaves it running for the next run. Every test gets brokers back up afterwar
 killed one and then failed, so one failure never cascades into the rest of the suite.
 """
 
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +43,19 @@ def brokers_back_up(request):
 def unique():
     """``unique("orders")`` → ``"orders-1a2b3c4d"``: a name no earlier run used."""
     return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def jvms_under():
+    """``jvms_under(home)``: pids of live JVMs whose command line names a file under ``home``."""
+    def find(home: Path) -> list[int]:
+        pids = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if str(home) in cmdline and "java" in cmdline:
+                pids.append(int(pid))
+        return pids
+    return find

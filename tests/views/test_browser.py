@@ -6,7 +6,6 @@ can and fails otherwise, it never skips.
 """
 
 import time
-from pathlib import Path
 
 import pytest
 

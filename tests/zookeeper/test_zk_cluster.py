@@ -1,9 +1,7 @@
 """The ZooKeeper-mode cluster is real Kafka 3.9 + ZooKeeper: it runs beside KRaft, stores its metadata
 in znodes, and moves ``/controller`` when the controller broker dies."""
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 from confluent_kafka.admin import NewTopic
@@ -13,19 +11,6 @@ from course_lib.consume import consume
 from course_lib.errors import CourseError
 from course_lib.inspect.zookeeper import active_controller, registered_brokers, topic_znode, znode_tree
 from course_lib.produce import produce
-
-
-def jvms_under(home: Path) -> list[int]:
-    """Pids of live processes whose command line names a file under ``home``."""
-    pids = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        if str(home) in cmdline and "java" in cmdline:
-            pids.append(int(pid))
-    return pids
 
 
 def test_both_clusters_run_side_by_side(cluster, zk_cluster):
@@ -102,7 +87,7 @@ def test_killing_the_controller_broker_moves_the_controller_znode(zk_cluster, wa
 
 
 @pytest.mark.last
-def test_down_leaves_no_zookeeper_or_kafka_jvm(zk_cluster):
+def test_down_leaves_no_zookeeper_or_kafka_jvm(zk_cluster, jvms_under):
     zk_cluster.up(timeout=240, quiet=True)  # lab 10's tests and notebooks may have stopped it since
     assert len(jvms_under(zk_cluster.home)) == 4  # ZooKeeper + 3 brokers
     started = time.monotonic()
