@@ -8,9 +8,10 @@ from pathlib import Path
 
 from .errors import CourseError
 
-__all__ = ["MIN_JAVA", "java_executable", "java_major_version", "maven_executable"]
+__all__ = ["MIN_JAVA", "MIN_MAVEN", "java_executable", "java_major_version", "maven_executable", "parse_maven_version"]
 
 MIN_JAVA = 17  # Kafka 4.x brokers and tools require Java 17.
+MIN_MAVEN = (3, 6, 3)  # older Mavens fail on today's Maven Central plugins with errors that blame the network
 
 _INSTALL_JAVA = "install a JDK 17 or newer (Debian/Ubuntu: `apt-get install openjdk-17-jdk-headless`, macOS: `brew install openjdk@17`) or point JAVA_HOME at one"
 
@@ -45,10 +46,28 @@ def java_major_version(java: str | None = None) -> int:
     return major
 
 
+_INSTALL_MAVEN = "install it (Debian/Ubuntu: `apt-get install maven`, macOS: `brew install maven`)"
+
+
 def maven_executable() -> str:
-    """The ``mvn`` that resolves the Kafka jars from Maven Central."""
+    """The ``mvn`` that resolves the Kafka jars from Maven Central, checked to be new enough."""
     found = shutil.which("mvn")
     if not found:
-        raise CourseError("Maven (`mvn`) was not found and the course needs it once to download Kafka's jars; "
-                          "install it (Debian/Ubuntu: `apt-get install maven`, macOS: `brew install maven`).")
+        raise CourseError(f"Maven (`mvn`) was not found and the course needs it once to download Kafka's jars; "
+                          f"{_INSTALL_MAVEN}.")
+    output = subprocess.run([found, "-v"], capture_output=True, text=True)
+    version = parse_maven_version(output.stdout + output.stderr)
+    if version < MIN_MAVEN:
+        wanted, have = ".".join(map(str, MIN_MAVEN)), ".".join(map(str, version))
+        raise CourseError(f"The course needs Maven {wanted} or newer but {found} is Maven {have}; "
+                          f"{_INSTALL_MAVEN.replace('install it', 'install a newer one')}.")
     return found
+
+
+def parse_maven_version(version_output: str) -> tuple[int, ...]:
+    """``(3, 8, 7)`` from ``mvn -v`` output ("Apache Maven 3.8.7 (...)"; colour codes allowed)."""
+    match = re.search(r"Apache Maven (\d+)\.(\d+)(?:\.(\d+))?", version_output)
+    if not match:
+        raise CourseError(f"Could not read Maven's version from `mvn -v` ({version_output.strip()[:80]!r}); "
+                          f"{_INSTALL_MAVEN}.")
+    return tuple(int(part or 0) for part in match.groups())

@@ -9,7 +9,8 @@ import pytest
 from course_lib import CourseError, connect
 from course_lib.cluster import KRaftCluster
 from course_lib.cluster.ports import port_is_free
-from course_lib.toolchain import java_major_version, java_executable, maven_executable, parse_java_version
+from course_lib.toolchain import (java_executable, java_major_version, maven_executable, parse_java_version,
+                                  parse_maven_version)
 
 
 def free_ports(count: int) -> list[int]:
@@ -85,4 +86,22 @@ def test_missing_java_and_maven_say_what_to_install(monkeypatch, tmp_path):
     with pytest.raises(CourseError, match="Java was not found; install a JDK 17"):
         java_executable()
     with pytest.raises(CourseError, match=r"Maven \(`mvn`\) was not found"):
+        maven_executable()
+
+
+@pytest.mark.parametrize("output, version", [
+    ("\x1b[1mApache Maven 3.8.7\x1b[m\nMaven home: /usr/share/maven", (3, 8, 7)),
+    ("Apache Maven 3.9.11 (3e54c93a704957b63ee3494413a2b544fd3d825b)", (3, 9, 11)),
+    ("Apache Maven 4.0.0-rc-4", (4, 0, 0)),
+])
+def test_the_maven_version_is_read_from_mvn_v(output, version):
+    assert parse_maven_version(output) == version
+
+
+def test_an_old_maven_is_named_instead_of_blaming_the_network(monkeypatch, tmp_path):
+    fake_mvn = tmp_path / "mvn"
+    fake_mvn.write_text("#!/bin/sh\necho 'Apache Maven 3.3.9'\n")
+    fake_mvn.chmod(fake_mvn.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CourseError, match=r"needs Maven 3\.6\.3 or newer .* is Maven 3\.3\.9; install a newer one"):
         maven_executable()
