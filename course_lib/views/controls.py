@@ -24,7 +24,9 @@ __all__ = ["InstructorControls", "instructor_controls"]
 
 
 def _button(text: str, style: str, action) -> widgets.Button:
-    button = widgets.Button(description=text, button_style=style, layout=widgets.Layout(width="170px", height="44px"))
+    button = widgets.Button(description=text, button_style=style,  # as wide as its label, at least 150 px
+                            layout=widgets.Layout(width="auto", min_width="150px", height="44px", padding="0 18px",
+                                                  flex="0 0 auto"))  # never shrunk to an ellipsis
     button.style.font_size = "20px"
     button.style.font_weight = "bold"
     button.on_click(lambda _b: action())

@@ -73,6 +73,8 @@ class GroupView(LiveView):
     sees them settle.
     """
 
+    keeps_history = True
+
     def __init__(self, group_id: str, topics=(), cluster=None, interval: float = 1.0, autostart: bool = True):
         self.group_id = group_id
         self.topics = (topics,) if isinstance(topics, str) else tuple(topics)

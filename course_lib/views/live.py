@@ -30,6 +30,8 @@ def close_widget_tree(widget) -> None:
 class LiveView(widgets.VBox):
     """Subclasses implement ``snapshot()`` (cluster → dataclass) and ``render(snapshot)`` (→ widgets)."""
 
+    keeps_history = False  # True: its picture is a history (rates, rebalances), so a dashboard refreshes it even hidden
+
     def __init__(self, body: list, interval: float = 1.0, autostart: bool = True):
         self._problem = widgets.HTML()
         self._footer = widgets.HTML()

@@ -29,7 +29,8 @@ DOWN_STRIPES = "repeating-linear-gradient(45deg, #d9d9d9 0 10px, #f5f5f5 10px 20
 
 PLOTLY_LAYOUT = dict(
     font=dict(family="DejaVu Sans, Arial, sans-serif", size=18, color="#1a1a1a"),
-    template="plotly_white", height=460, width=980, margin=dict(l=80, r=30, t=110, b=70),  # legend under the title
+    template="plotly_white", height=460, width=900,  # fits a notebook on a 1366-px laptop screen
+    margin=dict(l=80, r=30, t=110, b=70),  # a tall top margin: the legend sits under the title
     legend=dict(font=dict(size=18), orientation="h", yanchor="bottom", y=1.02, x=0),
 )
 
@@ -76,11 +77,12 @@ def legend(items: list[tuple[str, str, str]]) -> str:
 # Big controls inside the course's views (ipywidgets' defaults are 13 px). Scoped to .course-view.
 STYLESHEET = """<style>
 .course-view .widget-label, .course-view .widget-readout, .course-view input, .course-view select,
-.course-view .jupyter-button, .course-view .widget-dropdown select, .course-view .lm-TabBar-tabLabel {
+.course-view .jupyter-button, .course-view .widget-dropdown select {
   font-size: 20px !important; }
+.course-view .lm-TabBar-tabLabel { font-size: 18px !important; }
 .course-view input, .course-view select, .course-view .jupyter-button { height: 40px !important; }
 .course-view .widget-label { line-height: 40px !important; }
 .course-view .widget-html-content { white-space: normal; line-height: 1.35; }
-.course-view .lm-TabBar-tab { min-height: 36px; padding: 4px 14px !important; flex: 0 0 auto !important; }
+.course-view .lm-TabBar-tab { min-height: 36px; padding: 4px 12px !important; flex: 0 0 auto !important; }
 .course-view .lm-TabBar { min-height: 40px; }
 </style>"""

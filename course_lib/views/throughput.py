@@ -22,6 +22,8 @@ __all__ = ["ThroughputView", "throughput_view"]
 class ThroughputView(LiveView):
     """Live produce/consume rates of ``topic``. One refresh = 2 admin calls + 1 per group."""
 
+    keeps_history = True
+
     def __init__(self, topic: str, groups=(), cluster=None, interval: float = 1.0, window: int = 120,
                  autostart: bool = True):
         self.topic = topic

@@ -42,6 +42,7 @@ def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
     expected = {str(p): str(leader) for (_, p), leader in cluster_snapshot(link, [topic]).leaders().items()}
     assert rows_and_leaders(page) == expected  # one row per partition, with the leader Kafka reports
     assert page.locator("th[data-broker][data-alive=true]").count() == 3
+    assert_fits(page, "the replication view")
     lab.screenshot(page, "replication-1-all-up.png")
 
     victim = int(expected["0"])
@@ -66,6 +67,17 @@ def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
     page.close()
 
 
+def assert_fits(page, what: str) -> None:
+    """Nothing in the notebook's outputs scrolls sideways or cuts a button's label: unreadable on a projector."""
+    overflow = page.evaluate("""() => Math.max(0, ...[...document.querySelectorAll('.jp-OutputArea-output')]
+                                                  .map(output => output.scrollWidth - output.clientWidth))""")
+    assert overflow <= 1, f"{what} is {overflow} px wider than the notebook's output area"
+    cut = page.evaluate("""() => [...document.querySelectorAll('.course-view button')]
+                                  .filter(button => button.offsetParent && button.scrollWidth > button.clientWidth + 1)
+                                  .map(button => button.textContent)""")
+    assert cut == [], f"{what}: these buttons show only part of their label: {cut}"
+
+
 def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce, unique):
     topic = make_topic("browser-dashboard", partitions=6)
     group = unique("browser-group")
@@ -78,6 +90,7 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
     lab.run_all(page)
     page.wait_for_selector("table[data-view=replication] tr[data-partition='5']")
     page.wait_for_selector("[data-view=broker-strip] [data-alive=true]")
+    assert_fits(page, "the cluster tab")
     lab.screenshot(page, "dashboard-1-cluster.png")
 
     def tab(name: str) -> None:
@@ -88,13 +101,14 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
     add.click()
     add.click()
     page.wait_for_selector("text=2 consumer(s)")
-    tab(f"Group {group}")
+    tab("Group")
     page.wait_for_function("""() => {
         const rows = [...document.querySelectorAll('table[data-view=partitions] tr[data-partition]')];
         const owners = new Set(rows.map(r => r.dataset.owner));
         return rows.length === 6 && owners.size === 2 && !owners.has('');
     }""", timeout=90_000)
     page.wait_for_selector(".js-plotly-plot")
+    assert_fits(page, "the group tab")
     lab.screenshot(page, "dashboard-2-group.png")
 
     tab("Offsets")
@@ -103,12 +117,18 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
         return rows.length === 6 && rows.reduce((n, r) => n + Number(r.dataset.highWatermark.replace(/,/g, '')), 0) === 600;
     }""")
     assert page.locator("table[data-view=offsets] [data-segment][data-state=active]").count() >= 6
+    assert_fits(page, "the offsets tab")
     lab.screenshot(page, "dashboard-3-offsets.png")
 
+    tab("Instructor")  # a burst while the throughput tab is hidden: it keeps its history all the same
+    page.locator("button", has_text="Produce").click()
+    page.wait_for_selector("text=produce: 1000 records written")
     tab("Throughput")
-    page.wait_for_selector("text=now:")  # two refreshes: a rate per series
-    # The plot's legend, not its lines: with no traffic a line lies flat at 0, which has no height.
     page.locator(".js-plotly-plot .legendtext", has_text="produced").first.wait_for(state="visible")
+    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(
+        plot => (plot.data || []).some(trace => trace.name === 'produced' && (trace.y || []).some(rate => rate > 0)))""",
+                           timeout=30_000)
+    assert_fits(page, "the throughput tab")
     lab.screenshot(page, "dashboard-4-throughput.png")
 
     tab("Partitioner")
@@ -121,10 +141,11 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
                               f"p{partition_for('kafka', 6, 'consistent_random')}")
     lab.screenshot(page, "dashboard-5-partitioner.png")
 
-    tab("Schema registry")
+    tab("Registry")
     page.wait_for_selector("text=Schema registry")
     lab.screenshot(page, "dashboard-6-registry.png")
 
     tab("Instructor")
+    assert_fits(page, "the instructor tab")
     lab.screenshot(page, "dashboard-7-instructor.png")
     page.close()
