@@ -111,7 +111,13 @@ def task2(lab) -> Verdict:
 def _takeover(records, topic: str):
     """The first generation in which a member that held partitions is gone, the survivors hold every
     partition of ``topic``, and then commit further on the gone member's partitions — records it had not
-    processed, taken over. Returns (generation, partitions taken over) or None."""
+    processed, taken over. Returns (generation, partitions taken over, quiet ms, session ms) or None.
+
+    Quiet ms is how long the gone member's partitions saw nothing (no new generation, no commit) before
+    the takeover. A crash sends no LeaveGroup: the coordinator waits ``session.timeout.ms`` since the last
+    heartbeat, so a crashed member's partitions stay quiet for most of it. A clean ``close()`` commits and
+    leaves at once: its partitions move within a moment.
+    """
     everything = set(range(PARTITIONS))
     history = [r for r in records if isinstance(r.value, GroupMetadata)]
     commits = [r.value for r in records if isinstance(r.value, OffsetCommit) and r.value.topic == topic]
@@ -131,7 +137,12 @@ def _takeover(records, topic: str):
             later = [c for c in commits if c.partition in orphans and c.commit_timestamp >= after.timestamp
                      and c.offset > at_takeover.get(c.partition, 0)]
             if later:
-                return after.value, sorted({c.partition for c in later})
+                last_sign_of_life = max([before.timestamp] + [c.commit_timestamp for c in commits
+                                                              if c.partition in orphans
+                                                              and c.commit_timestamp < after.timestamp])
+                session_ms = max(m.session_timeout_ms for m in before.value.members if m.member_id in gone)
+                quiet_ms = after.timestamp - last_sign_of_life
+                return after.value, sorted({c.partition for c in later}), quiet_ms, session_ms
     return None
 
 
@@ -154,7 +165,12 @@ def task3(lab) -> Verdict:
     unfinished = _not_finished(name, group, topic, "let the survivors read every event before you close them.")
     if unfinished is not None:
         return unfinished
-    generation, partitions = takeover
+    generation, partitions, quiet_ms, session_ms = takeover
+    if quiet_ms < session_ms / 2:
+        return Verdict(name, False, f"a member left and the others took over its partitions {partitions}, but they "
+                       f"moved {quiet_ms / 1000:.1f} s after its last sign of life — sooner than a crash allows "
+                       f"(session.timeout.ms={session_ms}): it left cleanly, with close() and a LeaveGroup.",
+                       "crash it instead: a member added with group.add(process=True), then group.crash(member).")
     return Verdict(name, True, f"a member dropped out (generation {generation.generation}); the "
                    f"{len(generation.members)} survivor(s) took over partitions {partitions}, carried on "
                    "where it had committed, and the group committed every event.")

@@ -79,15 +79,29 @@ def test_task3_rejects_a_member_leaving_after_the_work_is_done(cluster, lab):
     assert not verdict and "never lost a member" in verdict.message
 
 
-def test_task3_accepts_survivors_finishing_a_lost_members_partitions(cluster, lab):
+def test_task3_rejects_a_clean_leave_passed_off_as_a_crash(cluster, lab):
     topic, group_id = lab.topic("events"), lab.group("resilient")
     with Group(topic, group_id=group_id) as group:
         group.start(2, hold=True)
         group.wait_settled()
-        group.stop()                    # drops out holding 3 partitions and having committed nothing
+        group.stop()                    # close(): LeaveGroup, holding 3 partitions and having committed nothing
         group.wait_settled()
         verdict = checks.task3(lab)
         assert not verdict and "never lost a member" in verdict.message  # taken over, not yet processed
+        group.release()
+        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60, "committing")
+    verdict = checks.task3(lab)
+    assert not verdict and "left cleanly" in verdict.message
+
+
+def test_task3_accepts_survivors_finishing_a_crashed_members_partitions(cluster, lab):
+    topic, group_id = lab.topic("events"), lab.group("resilient")
+    with Group(topic, group_id=group_id) as group:
+        group.start(1, hold=True)
+        victim = group.add(process=True)
+        group.wait_settled(90)
+        group.crash(victim)             # SIGKILL: no LeaveGroup, the coordinator waits session.timeout.ms
+        group.wait_settled(60)
         group.release()
         group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60, "committing")
     verdict = checks.task3(lab)
