@@ -4,6 +4,7 @@ Every failure the learner can fix is printed as one sentence (a ``CourseError``)
 """
 
 import argparse
+import os
 import sys
 
 from .cluster import ZooKeeperCluster, course_cluster
@@ -30,9 +31,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cluster(zookeeper: bool):
+    """The cluster a command controls; ``--zookeeper`` keeps the backend ``COURSE_BACKEND`` chose."""
+    if not zookeeper:
+        return course_cluster()
+    if os.environ.get("COURSE_BACKEND") == "docker":
+        from .cluster.docker import ZOOKEEPER_STACK, DockerCluster
+        return DockerCluster(ZOOKEEPER_STACK)
+    return ZooKeeperCluster()
+
+
 def run(argv: list[str]) -> None:
     args = _parser().parse_args(argv)
-    cluster = ZooKeeperCluster() if args.zookeeper else course_cluster()
+    cluster = _cluster(args.zookeeper)
     if args.command == "up":
         cluster.up()
         print(cluster.status_table())

@@ -2,11 +2,13 @@
 
 ``COURSE_BACKEND=docker`` selects it (``course_cluster()``). It has the controls of the embedded
 ``KRaftCluster`` — up, down, status, stop/kill/start a broker, logs, reset — on the same localhost
-ports and with the same teaching settings, so every notebook runs unchanged. docker/README.md is the
-learner's guide; ``compose.py`` holds the command lines.
+ports and with the same teaching settings, so every notebook runs unchanged. Each broker's log directory is
+bind-mounted from ``<COURSE_HOME>/docker/kafka-N/data``, so lessons read its segment files from ``node.data_dir``
+as on the embedded cluster. docker/README.md is the learner's guide; ``compose.py`` holds the command lines.
 """
 
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,7 @@ from confluent_kafka.admin import AdminClient
 
 from ..clients import client_config
 from ..errors import CourseError
-from ..paths import REPO_ROOT
+from ..paths import REPO_ROOT, course_home
 from .base import NodeStatus
 from .compose import (QUORUM_STATE_FILE, ComposeProject, ContainerState, active_controller, check_engine, parse_ps,
                       run_command)
@@ -46,6 +48,8 @@ class Stack:
     brokers: tuple[tuple[int, str, int], ...]  # (node id, service, port on localhost)
     services: tuple[StackService, ...]
     kraft: bool
+    home: str  # its folder under COURSE_HOME (the brokers' data): one per stack, as both can run at once
+    controller_ports: tuple[int, ...] = ()  # each broker's KRaft controller port on localhost
 
     @property
     def profiles(self) -> tuple[str, ...]:
@@ -60,14 +64,15 @@ _KAFKA_UI = StackService("kafka-ui", 8080, "kafka-ui", profile="ui")
 KRAFT_STACK = Stack(DOCKER_DIR / "compose.yaml", "kafka-course",
                     "Confluent Platform 8.3 on Docker (3 KRaft nodes)",
                     ((1, "kafka-1", 9092), (2, "kafka-2", 9093), (3, "kafka-3", 9094)),
-                    (_SCHEMA_REGISTRY, _CONTROL_CENTER, _KAFKA_UI), kraft=True)
+                    (_SCHEMA_REGISTRY, _CONTROL_CENTER, _KAFKA_UI), kraft=True, home="docker",
+                    controller_ports=(19092, 19093, 19094))
 ZOOKEEPER_STACK = Stack(DOCKER_DIR / "compose.zookeeper.yaml", "kafka-course-zookeeper",
                         "Confluent Platform 7.9 on Docker (ZooKeeper + 3 brokers)",
                         ((1, "kafka-1", 9192), (2, "kafka-2", 9193), (3, "kafka-3", 9194)),
                         (StackService("zookeeper", 2181, "ZooKeeper", needed=True),
                          StackService("schema-registry", 8081, "Schema Registry", profile="platform"),
                          StackService("control-center", 9021, "Control Center", profile="platform"),
-                         _KAFKA_UI), kraft=False)
+                         _KAFKA_UI), kraft=False, home="docker-zookeeper")
 
 
 class ContainerProcess:
@@ -100,13 +105,15 @@ class ContainerLog:
 
 
 class DockerNode:
-    """One broker container: node id, compose service, port on localhost."""
+    """One broker container: node id, compose service, ports on localhost, and its log dir on this computer."""
 
-    def __init__(self, cluster: "DockerCluster", node_id: int, service: str, port: int):
+    def __init__(self, cluster: "DockerCluster", node_id: int, service: str, port: int, controller_port: int | None):
         self.cluster = cluster
         self.node_id = node_id
         self.service = service
         self.port = port
+        self.controller_port = controller_port
+        self.data_dir = cluster.home / service / "data"  # the compose file bind-mounts it as the broker's log.dirs
         self.process = ContainerProcess(cluster, service)
         self.log_dir = ContainerLog(node_id)
 
@@ -127,13 +134,15 @@ def _profiles_from_env(stack: Stack) -> tuple[str, ...]:
 class DockerCluster:
     """A compose project of Confluent Platform containers, controlled like the embedded cluster."""
 
-    def __init__(self, stack: Stack = KRAFT_STACK, profiles: tuple[str, ...] | None = None, run=run_command):
+    def __init__(self, stack: Stack = KRAFT_STACK, profiles: tuple[str, ...] | None = None, run=None):
         self.stack = stack
         self.name = stack.title
+        self.home = course_home() / stack.home  # the compose file reads the same ${COURSE_HOME}
         self.project = ComposeProject(stack.compose_file, stack.project,
                                       _profiles_from_env(stack) if profiles is None else tuple(profiles))
-        self.nodes = [DockerNode(self, node_id, service, port) for node_id, service, port in stack.brokers]
-        self._run = run
+        controller_ports = stack.controller_ports or (None,) * len(stack.brokers)
+        self.nodes = [DockerNode(self, *broker, cport) for broker, cport in zip(stack.brokers, controller_ports)]
+        self._run = run or run_command
         self._engine_checked = False
         self._ps_cache: tuple[float, dict[str, ContainerState]] | None = None
 
@@ -141,11 +150,6 @@ class DockerCluster:
     @property
     def bootstrap_servers(self) -> str:
         return ",".join(f"localhost:{node.port}" for node in self.nodes)
-
-    @property
-    def home(self) -> str:
-        """Where the data lives (``reset`` deletes it): Docker volumes, not a directory of ours."""
-        return f"the Docker volumes of compose project {self.stack.project}"
 
     def node(self, node_id: int) -> DockerNode:
         for node in self.nodes:
@@ -193,6 +197,7 @@ class DockerCluster:
             wait_until_ready(self, timeout=timeout, say=say, quiet_when_ready=True)
             return self
         self._check_ports()
+        self._make_data_dirs()
         say(f"Starting {self.name} with docker compose (the first start downloads about 4 GB of images) ...")
         self._compose(self.project.up(), timeout=None)
         wait_until_ready(self, timeout=timeout, say=say)
@@ -201,7 +206,8 @@ class DockerCluster:
     def _check_ports(self, only: str | None = None) -> None:
         """Fail early, naming the owner, when a port a stopped container needs is taken (often: the embedded cluster)."""
         containers = self.containers(max_age=0)
-        wanted = [(n.service, n.port) for n in self.nodes] + [(s.name, s.port) for s in self._services_started_by_up()]
+        wanted = ([(n.service, port) for n in self.nodes for port in (n.port, n.controller_port) if port]
+                  + [(s.name, s.port) for s in self._services_started_by_up()])
         for service, port in wanted:
             if (only and service != only) or (service in containers and containers[service].running):
                 continue
@@ -211,8 +217,25 @@ class DockerCluster:
                                   f"cluster uses the same ports: `COURSE_BACKEND=embedded python -m course_lib down`) "
                                   f"and start again.")
 
+    def _make_data_dirs(self) -> None:
+        """Create the bind-mounted log dirs before compose does: Docker would make them root's, and the
+        brokers run as uid 1000 (appuser), so mode 0o777 lets them write whoever you are."""
+        raw = os.environ.get("COURSE_HOME")
+        if raw and not Path(raw).is_absolute():
+            raise CourseError(f"COURSE_HOME={raw} is a relative path, which docker compose would read from docker/ "
+                              f"rather than from here; set it to an absolute path.")
+        for node in self.nodes:
+            node.data_dir.mkdir(parents=True, exist_ok=True)
+            if node.data_dir.stat().st_mode & 0o777 != 0o777:
+                try:
+                    node.data_dir.chmod(0o777)  # mkdir's mode is cut by the umask
+                except OSError as error:
+                    raise CourseError(f"The brokers cannot write to {node.data_dir} and it is not yours to change "
+                                      f"({error.strerror}); run `sudo chmod 777 {node.data_dir}` and start "
+                                      f"again.") from None
+
     def down(self, timeout: int = 30) -> None:
-        """Stop and remove every container of the project (profiled ones too); the data volumes stay."""
+        """Stop and remove every container of the project (profiled ones too); the data stays."""
         self._compose(self.project.down(self.stack.profiles, timeout), timeout=timeout + 90)
 
     def stop_broker(self, node_id: int, timeout: int = 30) -> None:
@@ -233,6 +256,7 @@ class DockerCluster:
         if node.process.alive:
             return
         self._check_ports(only=node.service)
+        self._make_data_dirs()
         self._compose(self.project.start(node.service), timeout=None)
         wait_until_ready(self, timeout=timeout, say=lambda msg: None, require_all=False, node=node)
 
@@ -241,8 +265,16 @@ class DockerCluster:
         return text or "(the container wrote no log)"
 
     def reset(self) -> None:
-        """Stop everything and delete the volumes: all topics, offsets and schemas (images are kept)."""
+        """Stop everything and delete the volumes and the brokers' log dirs: all topics, offsets and schemas
+        (images are kept)."""
         self._compose(self.project.reset(self.stack.profiles, 30), timeout=180)
+        try:
+            shutil.rmtree(self.home)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            raise CourseError(f"Could not delete {self.home} ({error.strerror}); delete it yourself "
+                              f"(`sudo rm -rf {self.home}` on Linux) before the next start.") from None
 
     # -- looking inside ---------------------------------------------------------------------------------
     def controller_id(self) -> int | None:
@@ -285,7 +317,7 @@ class DockerCluster:
 
     def status_table(self) -> str:
         lines = [f"{self.name} — bootstrap {self.bootstrap_servers} — compose project {self.stack.project} "
-                 f"({self.stack.compose_file})",
+                 f"({self.stack.compose_file}) — data {self.home}",
                  f"{'node':>15}  {'port':>5}  {'alive':<5}  role"]
         for row in self.status():
             lines.append(f"{row.node_id!s:>15}  {row.port:>5}  {'yes' if row.alive else 'NO':<5}  {row.role}")

@@ -12,6 +12,12 @@ import pytest
 from stack_files import PORT_SETTINGS, STACKS, load_compose
 
 
+@pytest.fixture(autouse=True)
+def scratch_course_home(monkeypatch, tmp_path):
+    """Every test's course data in a scratch directory: a ``reset`` here must never delete the learner's."""
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "course"))
+
+
 @pytest.fixture(params=sorted(STACKS))
 def stack(request):
     return STACKS[request.param]

@@ -1,13 +1,15 @@
 """Helpers for the offline Docker tests: the compose files as data, and the one-sentence error rule."""
 
 import functools
+import os
 import re
+from pathlib import Path
 
 from ruamel.yaml import YAML
 
 from course_lib.cluster.docker import KRAFT_STACK, ZOOKEEPER_STACK
 
-__all__ = ["PORT_SETTINGS", "STACKS", "assert_one_sentence", "load_compose"]
+__all__ = ["PORT_SETTINGS", "STACKS", "assert_one_sentence", "bind_mounts", "load_compose"]
 
 STACKS = {"kraft": KRAFT_STACK, "zookeeper": ZOOKEEPER_STACK}
 
@@ -23,6 +25,17 @@ def load_compose(path) -> dict:
     Read once per run: never change the result (deep-copy it first).
     """
     return YAML(typ="safe", pure=True).load(path.read_text())
+
+
+def bind_mounts(compose_file: Path, service: dict) -> dict[str, Path]:
+    """A service's bind mounts, target → host path, as compose resolves them: ``${VAR:-default}`` from the
+    environment, relative paths from the compose file's folder."""
+    mounts = {}
+    for volume in service.get("volumes", []):
+        if isinstance(volume, dict) and volume["type"] == "bind":
+            source = re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: os.environ.get(m[1]) or m[2], volume["source"])
+            mounts[volume["target"]] = (compose_file.parent / source).resolve()
+    return mounts
 
 
 def assert_one_sentence(message: str) -> None:

@@ -4,11 +4,15 @@ and teaching settings, and memory limits that fit an 8 GB laptop."""
 import copy
 import re
 
+import pytest
+
+from course_lib.cluster.compose import QUORUM_STATE_FILE
+from course_lib.cluster.docker import DockerCluster
 from course_lib.cluster.kraft import TEACHING_DEFAULTS, KRaftCluster
 from course_lib.cluster.zookeeper import ZK_MODE_DEFAULTS, ZooKeeperCluster
 from course_lib.paths import REPO_ROOT
 from course_lib.registry import registry_port
-from stack_files import STACKS, load_compose
+from stack_files import STACKS, bind_mounts, load_compose
 
 GIB = 1024 ** 3
 INTERNAL_BOOTSTRAP = "kafka-1:29092,kafka-2:29092,kafka-3:29092"
@@ -105,9 +109,12 @@ def test_brokers_use_the_embedded_clusters_ports_and_advertise_localhost(stack, 
     for node in embedded.nodes:
         service = compose["services"][f"kafka-{node.node_id}"]
         env = service["environment"]
-        assert service["ports"] == [f"127.0.0.1:{node.port}:{node.port}"]
-        assert listeners(env["KAFKA_ADVERTISED_LISTENERS"]) == {
+        assert service["ports"] == [f"127.0.0.1:{port}:{port}" for port in (node.port, node.controller_port) if port]
+        advertised = listeners(env["KAFKA_ADVERTISED_LISTENERS"])
+        assert {name: advertised[name] for name in ("INTERNAL", "EXTERNAL")} == {
             "INTERNAL": f"kafka-{node.node_id}:29092", "EXTERNAL": f"localhost:{node.port}"}
+        assert set(advertised) == ({"INTERNAL", "EXTERNAL", "CONTROLLER_EXTERNAL"} if stack.kraft
+                                   else {"INTERNAL", "EXTERNAL"})
         assert listeners(env["KAFKA_LISTENERS"])["EXTERNAL"] == f"0.0.0.0:{node.port}"
         assert listeners(env["KAFKA_LISTENERS"])["INTERNAL"] == "0.0.0.0:29092"
         assert env["KAFKA_INTER_BROKER_LISTENER_NAME"] == "INTERNAL"
@@ -118,8 +125,9 @@ def test_brokers_use_the_embedded_clusters_ports_and_advertise_localhost(stack, 
 def test_the_backend_knows_the_files_ports_and_names(stack, compose, default_ports):
     """DockerCluster's picture of the stack (nodes, ports, profiles, project) is the file's."""
     assert compose["name"] == stack.project
-    assert [(node_id, service, port) for node_id, service, port in stack.brokers] == [
-        (n.node_id, f"kafka-{n.node_id}", n.port) for n in embedded_cluster(stack).nodes]
+    embedded = embedded_cluster(stack).nodes
+    assert list(stack.brokers) == [(n.node_id, f"kafka-{n.node_id}", n.port) for n in embedded]
+    assert stack.controller_ports == tuple(n.controller_port for n in embedded if n.controller_port)
     for service in stack.services:
         spec = compose["services"][service.name]
         assert any(entry.endswith(f":{service.port}") for entry in spec["ports"]), service.name
@@ -158,11 +166,25 @@ def test_the_kraft_quorum_is_every_node_on_its_unpublished_controller_listener()
         env = service["environment"]
         assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
         assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == voters
+        assert env["KAFKA_CONTROLLER_LISTENER_NAMES"].split(",")[0] == "CONTROLLER"  # the first carries the quorum
         assert listeners(env["KAFKA_LISTENERS"])["CONTROLLER"] == f"{name}:29093"
-        assert "CONTROLLER" not in listeners(env["KAFKA_ADVERTISED_LISTENERS"])
+        assert "CONTROLLER" not in listeners(env["KAFKA_ADVERTISED_LISTENERS"])  # so it is the voter's address
         assert not any(":29093" in entry for entry in service["ports"])
         cluster_ids.add(env["CLUSTER_ID"])
     assert len(cluster_ids) == 1 and re.fullmatch(r"[A-Za-z0-9_-]{22}", cluster_ids.pop())
+
+
+def test_tools_on_this_computer_reach_the_quorum_at_the_embedded_controller_ports(default_ports):
+    """kafka-metadata-quorum --bootstrap-controller localhost:19092 is told each controller's address on
+    the listener it came in on: CONTROLLER_EXTERNAL must be a controller listener advertised as localhost."""
+    compose = load_compose(STACKS["kraft"].compose_file)
+    for node in KRaftCluster().nodes:
+        env = compose["services"][f"kafka-{node.node_id}"]["environment"]
+        assert "CONTROLLER_EXTERNAL" in env["KAFKA_CONTROLLER_LISTENER_NAMES"].split(",")
+        assert "CONTROLLER_EXTERNAL:PLAINTEXT" in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")
+        assert listeners(env["KAFKA_LISTENERS"])["CONTROLLER_EXTERNAL"] == f"0.0.0.0:{node.controller_port}"
+        advertised = listeners(env["KAFKA_ADVERTISED_LISTENERS"])
+        assert advertised["CONTROLLER_EXTERNAL"] == f"localhost:{node.controller_port}"
 
 
 def test_zookeeper_mode_brokers_register_in_the_stacks_zookeeper(default_ports):
@@ -175,6 +197,34 @@ def test_zookeeper_mode_brokers_register_in_the_stacks_zookeeper(default_ports):
         assert env["KAFKA_ZOOKEEPER_CONNECT"] == "zookeeper:2181"
         assert "KAFKA_PROCESS_ROLES" not in env and "CLUSTER_ID" not in env
         assert service["depends_on"] == {"zookeeper": {"condition": "service_healthy"}}, name
+
+
+# -- the brokers' data on this computer ------------------------------------------------------------
+
+@pytest.mark.parametrize("course_home", ["set", "unset"])
+def test_each_brokers_log_dir_is_bind_mounted_from_its_nodes_data_dir(stack, compose, monkeypatch, course_home):
+    """The notebooks read ``node.data_dir``; compose must mount exactly that folder, with COURSE_HOME or without."""
+    if course_home == "unset":
+        monkeypatch.delenv("COURSE_HOME")
+    for node in DockerCluster(stack, profiles=()).nodes:
+        service = compose["services"][node.service]
+        env = service["environment"]
+        assert bind_mounts(stack.compose_file, service) == {env["KAFKA_LOG_DIRS"]: node.data_dir.resolve()}
+
+
+def test_kafka_log_dirs_is_each_brokers_mount_target(compose):
+    for name, service in brokers(compose).items():
+        log_dirs = service["environment"]["KAFKA_LOG_DIRS"]
+        assert [volume["target"] for volume in service["volumes"]] == [log_dirs], name
+        assert QUORUM_STATE_FILE.startswith(log_dirs + "/"), name  # where `status` reads the KRaft leader
+
+
+def test_compose_never_creates_a_missing_data_folder(compose):
+    """Docker would create it owned by root, where the brokers (uid 1000) cannot write: fail instead."""
+    for name, service in brokers(compose).items():
+        assert [v["bind"] for v in service["volumes"]] == [{"create_host_path": False}], name
+        assert "umask 0000" in service["command"][-1], f"{name}: reset could not delete its files"
+    assert not any(volume.startswith("kafka-") for volume in compose.get("volumes") or {})
 
 
 # -- teaching settings and memory --------------------------------------------------------------

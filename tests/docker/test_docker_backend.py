@@ -9,15 +9,18 @@ import subprocess
 
 import pytest
 
-from course_lib.cluster import course_cluster
+from course_lib import __main__ as cli
+from course_lib.cluster import ZooKeeperCluster, course_cluster
 from course_lib.cluster import docker as docker_backend
 from course_lib.cluster.compose import QUORUM_STATE_FILE, active_controller, parse_ps
 from course_lib.cluster.docker import KRAFT_STACK, ZOOKEEPER_STACK, DockerCluster
 from course_lib.errors import CourseError
+from course_lib.paths import course_home
 from stack_files import STACKS, assert_one_sentence
 
 KRAFT_FILE = str(KRAFT_STACK.compose_file)
 BASE = ["docker", "compose", "-f", KRAFT_FILE, "-p", "kafka-course"]
+ZK_BASE = ["docker", "compose", "-f", str(ZOOKEEPER_STACK.compose_file), "-p", "kafka-course-zookeeper"]
 RUNNING = {"kafka-1", "kafka-2", "kafka-3", "schema-registry", "control-center"}
 
 
@@ -29,9 +32,12 @@ class FakeDocker:
         self.leader = leader
         self.fail = fail  # (subcommand, stderr) to fail with
         self.calls: list[list[str]] = []
+        self.watched_dirs = []  # folders whose mode each call records in ``dir_modes``
+        self.dir_modes: list[list[int | None]] = []
 
     def __call__(self, argv, timeout=None):
         self.calls.append(list(argv))
+        self.dir_modes.append([d.stat().st_mode & 0o777 if d.is_dir() else None for d in self.watched_dirs])
         out, code, err = "", 0, ""
         if self.fail and self.fail[0] in argv:
             code, err = 1, self.fail[1]
@@ -189,7 +195,7 @@ def test_status_names_the_kraft_leader_read_from_the_quorum_state(fake):
 
 
 def test_the_zookeeper_stack_drives_its_own_file_and_project():
-    fake = FakeDocker(running={"zookeeper", "kafka-1", "kafka-2", "kafka-3"})
+    fake = FakeDocker(running={"zookeeper", "kafka-1", "kafka-2", "kafka-3", "schema-registry"})
     cluster = DockerCluster(ZOOKEEPER_STACK, run=fake, profiles=())
     assert cluster.is_running()
     assert cluster.bootstrap_servers == "localhost:9192,localhost:9193,localhost:9194"
@@ -228,3 +234,129 @@ def test_the_active_controller_is_the_leader_of_the_newest_epoch():
 def test_every_stack_file_exists_where_the_backend_looks():
     for stack in STACKS.values():
         assert stack.compose_file.is_file()
+
+
+# -- the brokers' data on this computer ----------------------------------------------------------------
+
+def test_nodes_have_the_embedded_nodes_data_dir_and_controller_port(monkeypatch):
+    """What the lessons read from a node (logfiles, kraft_metadata) exists on either backend."""
+    monkeypatch.delenv("COURSE_CONTROLLER_PORTS", raising=False)
+    docker_nodes = DockerCluster(run=FakeDocker(), profiles=()).nodes
+    embedded = course_cluster("embedded").nodes
+    assert [n.controller_port for n in docker_nodes] == [n.controller_port for n in embedded] == [19092, 19093, 19094]
+    assert [n.data_dir for n in docker_nodes] == [course_home() / "docker" / f"kafka-{i}" / "data" for i in (1, 2, 3)]
+    zookeeper_nodes = DockerCluster(ZOOKEEPER_STACK, run=FakeDocker(), profiles=()).nodes
+    assert [n.controller_port for n in zookeeper_nodes] == [None, None, None]
+    assert {n.data_dir.parent.parent for n in zookeeper_nodes} == {course_home() / "docker-zookeeper"}
+
+
+def test_up_creates_each_data_dir_writable_for_the_containers_user_before_compose_runs(ready):
+    fake = FakeDocker(running=())
+    cluster = DockerCluster(run=fake, profiles=())
+    fake.watched_dirs = [node.data_dir for node in cluster.nodes]
+    cluster.up(quiet=True)
+    up_call = fake.calls.index(BASE + ["up", "-d"])
+    assert fake.dir_modes[0] == [None, None, None]  # nothing exists before `up`
+    assert fake.dir_modes[up_call] == [0o777, 0o777, 0o777]
+
+
+def test_start_broker_recreates_a_missing_data_dir(fake, ready):
+    cluster = DockerCluster(run=fake)
+    fake.running.discard("kafka-2")
+    fake.watched_dirs = [cluster.node(2).data_dir]
+    cluster.start_broker(2)
+    assert fake.dir_modes[fake.calls.index(BASE + ["up", "-d", "--no-deps", "--wait", "kafka-2"])] == [0o777]
+
+
+def test_a_relative_course_home_is_refused_before_compose_runs(monkeypatch, ready):
+    """compose reads COURSE_HOME from docker/, Python from the current folder: they would differ."""
+    monkeypatch.setenv("COURSE_HOME", "my-course")
+    fake = FakeDocker(running=())
+    with pytest.raises(CourseError) as error:
+        DockerCluster(run=fake, profiles=()).up(quiet=True)
+    assert "absolute" in str(error.value)
+    assert_one_sentence(str(error.value))
+    assert fake.compose_calls() == []
+
+
+def test_reset_deletes_the_brokers_data_dirs(fake, ready):
+    cluster = DockerCluster(run=fake)
+    segment = cluster.node(1).data_dir / "orders-0" / "00000000000000000000.log"
+    segment.parent.mkdir(parents=True)
+    segment.write_bytes(b"")
+    cluster.reset()
+    assert not cluster.home.exists()
+    cluster.reset()  # nothing left to delete is no error
+
+
+def test_a_taken_controller_port_is_named_before_compose_runs(monkeypatch):
+    monkeypatch.setattr(docker_backend, "port_is_free", lambda port: port != 19093)
+    monkeypatch.setattr(docker_backend, "port_owner", lambda port: "process 4242 (java kafka.Kafka)")
+    fake = FakeDocker(running=())
+    with pytest.raises(CourseError) as error:
+        DockerCluster(run=fake, profiles=()).up(quiet=True)
+    assert "19093" in str(error.value) and "kafka-2" in str(error.value)
+    assert fake.compose_calls() == []
+
+
+# -- python -m course_lib ... --zookeeper ---------------------------------------------------------------
+
+@pytest.fixture
+def docker_cli(monkeypatch, ready):
+    """``python -m course_lib`` with COURSE_BACKEND=docker, the fake docker CLI answering every compose call."""
+    monkeypatch.setenv("COURSE_BACKEND", "docker")
+    monkeypatch.delenv("COURSE_DOCKER_PROFILES", raising=False)
+    fake = FakeDocker(running=())
+    monkeypatch.setattr(docker_backend, "run_command", fake)
+    return fake
+
+
+def test_zookeeper_up_on_docker_starts_the_zookeeper_stack(docker_cli, capsys):
+    cli.run(["up", "--zookeeper"])
+    assert docker_cli.compose_calls() == [ZK_BASE + ["up", "-d"]]
+    assert "kafka-course-zookeeper" in capsys.readouterr().out
+    assert all(node.data_dir.is_dir() for node in DockerCluster(ZOOKEEPER_STACK, run=docker_cli).nodes)
+
+
+def test_every_zookeeper_control_on_docker_drives_the_zookeeper_stack(docker_cli, capsys):
+    docker_cli.running = {"zookeeper", "kafka-1", "kafka-2", "kafka-3", "schema-registry", "control-center"}
+    cli.run(["stop-broker", "2", "--zookeeper"])
+    cli.run(["kill-broker", "3", "--zookeeper"])
+    docker_cli.running.discard("kafka-3")
+    cli.run(["start-broker", "3", "--zookeeper"])
+    cli.run(["logs", "1", "-n", "7", "--zookeeper"])
+    cli.run(["down", "--zookeeper"])
+    cli.run(["reset", "--zookeeper"])
+    assert docker_cli.compose_calls() == [
+        ZK_BASE + ["stop", "--timeout", "30", "kafka-2"],
+        ZK_BASE + ["kill", "-s", "SIGKILL", "kafka-3"],
+        ZK_BASE + ["up", "-d", "--no-deps", "--wait", "kafka-3"],
+        ZK_BASE + ["logs", "--no-color", "--no-log-prefix", "--tail", "7", "kafka-1"],
+        ZK_BASE + ["--profile", "platform", "--profile", "ui", "down", "--timeout", "30"],
+        ZK_BASE + ["--profile", "platform", "--profile", "ui", "down", "--volumes", "--remove-orphans", "--timeout", "30"],
+    ]
+    assert not any(argv[:6] == BASE for argv in docker_cli.calls)
+    assert f"Stopped and deleted {course_home() / 'docker-zookeeper'}." in capsys.readouterr().out
+
+
+def test_the_zookeeper_stack_keeps_the_platform_in_a_profile_so_it_runs_beside_the_main_stack(ready):
+    """Lesson 10 runs both clusters at once: a plain ``up`` of each must not want the other's ports."""
+    fake = FakeDocker(running=())
+    DockerCluster(ZOOKEEPER_STACK, run=fake, profiles=()).up(quiet=True)
+    assert fake.compose_calls() == [ZK_BASE + ["up", "-d"]]
+    assert {s.name for s in ZOOKEEPER_STACK.services if s.profile is None} == {"zookeeper"}
+    assert set(ZOOKEEPER_STACK.profiles) == {"platform", "ui"}
+
+    def plain_up_ports(stack):
+        return ({s.port for s in stack.services if s.profile is None} | {port for _, _, port in stack.brokers}
+                | set(stack.controller_ports))
+    assert not plain_up_ports(KRAFT_STACK) & plain_up_ports(ZOOKEEPER_STACK)
+
+
+def test_zookeeper_without_docker_is_the_embedded_zookeeper_cluster(monkeypatch):
+    monkeypatch.delenv("COURSE_BACKEND", raising=False)
+    assert isinstance(cli._cluster(zookeeper=True), ZooKeeperCluster)
+    monkeypatch.setenv("COURSE_BACKEND", "docker")
+    monkeypatch.delenv("COURSE_DOCKER_PROFILES", raising=False)
+    assert cli._cluster(zookeeper=True).stack is ZOOKEEPER_STACK
+    assert cli._cluster(zookeeper=False).stack is KRAFT_STACK
