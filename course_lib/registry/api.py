@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import errors
 from .errors import RestError
 from .schemas import SCHEMA_TYPES
-from .store import Registry, SchemaVersion
+from .store import CONFIG_FIELDS, Registry, SchemaVersion
 
 __all__ = ["make_server"]
 
@@ -50,9 +50,11 @@ class Routes:
             ("GET", ("schemas", "ids", "*", "schema"), self.raw_schema_by_id),
             ("GET", ("schemas", "ids", "*", "subjects"), self.subjects_by_id),
             ("GET", ("schemas", "ids", "*", "versions"), self.versions_by_id),
+            ("GET", ("schemas", "guids", "*"), self.schema_by_guid),
             ("GET", ("subjects",), self.subjects),
             ("POST", ("subjects", "*"), self.lookup),
             ("DELETE", ("subjects", "*"), self.delete_subject),
+            ("GET", ("subjects", "*", "metadata"), self.latest_with_metadata),
             ("GET", ("subjects", "*", "versions"), self.versions),
             ("POST", ("subjects", "*", "versions"), self.register),
             ("GET", ("subjects", "*", "versions", "*"), self.version),
@@ -61,16 +63,18 @@ class Routes:
             ("GET", ("subjects", "*", "versions", "*", "referencedby"), lambda q, b, s, v: []),
             ("POST", ("compatibility", "subjects", "*", "versions", "*"), self.compatibility),
             ("POST", ("compatibility", "subjects", "*", "versions"), self.compatibility_all),
-            ("GET", ("config",), lambda q, b: {"compatibilityLevel": r.level(None)}),
+            ("GET", ("config",), lambda q, b: r.config_in_scope(None)),
             ("PUT", ("config",), lambda q, b: self.set_config(q, b, None)),
-            ("DELETE", ("config",), lambda q, b: {"compatibilityLevel": r.delete_level(None)}),
+            ("DELETE", ("config",), lambda q, b: r.delete_config(None)),
             ("GET", ("config", "*"), self.get_config),
             ("PUT", ("config", "*"), self.set_config),
-            ("DELETE", ("config", "*"), lambda q, b, s: {"compatibilityLevel": r.delete_level(s)}),
+            ("DELETE", ("config", "*"), lambda q, b, s: r.delete_config(s)),
             ("GET", ("mode",), lambda q, b: {"mode": "READWRITE"}),
             ("GET", ("mode", "*"), lambda q, b, s: {"mode": "READWRITE"}),
             ("PUT", ("mode",), lambda q, b: self.set_mode(b)),
             ("PUT", ("mode", "*"), lambda q, b, s: self.set_mode(b)),
+            ("DELETE", ("mode",), lambda q, b: {"mode": "READWRITE"}),
+            ("DELETE", ("mode", "*"), lambda q, b, s: {"mode": "READWRITE"}),
             ("GET", ("contexts",), lambda q, b: ["."]),
         ]
 
@@ -92,6 +96,11 @@ class Routes:
         record = self.registry.schema_by_id(_schema_id(schema_id))
         fields = _schema_fields(record)
         del fields["id"]
+        return fields
+
+    def schema_by_guid(self, query, body, guid):
+        fields = _schema_fields(self.registry.schema_by_guid(guid))
+        del fields["id"]  # Confluent's answer has no id either: the deserializer needs only the schema
         return fields
 
     def raw_schema_by_id(self, query, body, schema_id):
@@ -126,19 +135,29 @@ class Routes:
     def raw_version(self, query, body, subject, version):
         return json.loads(self.registry.get_version(subject, version, _flag(query, "deleted")).schema)
 
-    def _parsed(self, query, body):
+    def _parsed(self, query, body, subject):
+        """The body's schema, normalized if the query or the subject's config (``normalize``) asks for it."""
         if not isinstance(body, dict):
             raise errors.invalid_schema("The request body must be a JSON object with a \"schema\" field")
         if body.get("references"):
             raise errors.invalid_schema("Schema references are not supported by the course's registry")
-        return self.registry.parse(body.get("schemaType"), body.get("schema"), _flag(query, "normalize"))
+        normalize = _flag(query, "normalize") or self.registry.normalizes(subject)
+        return self.registry.parse(body.get("schemaType"), body.get("schema"), normalize)
 
     def register(self, query, body, subject):
-        record = self.registry.register(subject, self._parsed(query, body))
+        record = self.registry.register(subject, self._parsed(query, body, subject))
         return {**_schema_fields(record), "version": record.version}
 
     def lookup(self, query, body, subject):
-        return _subject_version(self.registry.lookup(subject, self._parsed(query, body), _flag(query, "deleted")))
+        parsed = self._parsed(query, body, subject)
+        return _subject_version(self.registry.lookup(subject, parsed, _flag(query, "deleted")))
+
+    def latest_with_metadata(self, query, body, subject):
+        """Confluent's answer for a subject none of whose versions has matching metadata, always: this
+        registry keeps no schema metadata. 40401 for an unknown subject, as Confluent."""
+        self.registry.versions(subject, _flag(query, "deleted"))
+        raise RestError(404, 40403, f"Schema not found: no version of subject '{subject}' has metadata "
+                                    f"(the course's registry keeps no schema metadata)")
 
     def delete_subject(self, query, body, subject):
         return self.registry.delete_subject(subject, _flag(query, "permanent"))
@@ -154,26 +173,33 @@ class Routes:
         return answer
 
     def compatibility(self, query, body, subject, version):
-        parsed = self._parsed(query, body)
+        parsed = self._parsed(query, body, subject)
         return self._compatibility_answer(query, self.registry.test_compatibility(subject, parsed, version))
 
     def compatibility_all(self, query, body, subject):
-        parsed = self._parsed(query, body)
+        parsed = self._parsed(query, body, subject)
         return self._compatibility_answer(query, self.registry.test_compatibility(subject, parsed, "all"))
 
     def get_config(self, query, body, subject):
-        level = self.registry.subject_level(subject)
-        if level is None:
-            if not _flag(query, "defaultToGlobal"):
-                raise RestError(404, 40408, f"Subject '{subject}' does not have subject-level compatibility "
-                                            f"configured")
-            level = self.registry.level(None)
-        return {"compatibilityLevel": level}
+        if _flag(query, "defaultToGlobal"):
+            return self.registry.config_in_scope(subject)
+        config = self.registry.config(subject)
+        if config is None:
+            raise RestError(404, 40408, f"Subject '{subject}' does not have subject-level compatibility configured")
+        return config
 
     def set_config(self, query, body, subject):
+        """Confluent's request names the level ``compatibility``; ``compatibilityLevel`` (the name in answers,
+        and what the client's ``ServerConfig(compatibility_level=...)`` sends) is taken too. Unknown fields
+        are ignored. The answer is the resulting config, in the request's shape."""
         if not isinstance(body, dict):
             raise errors.invalid_level(body)
-        return {"compatibility": self.registry.set_level(subject, body.get("compatibility"))}
+        changes = {k: body[k] for k in CONFIG_FIELDS if k in body}
+        if "compatibility" in body:
+            changes["compatibilityLevel"] = body["compatibility"]
+        config = self.registry.set_config(subject, changes)
+        level = config.pop("compatibilityLevel", None)
+        return config if level is None else {"compatibility": level, **config}
 
     def set_mode(self, body):
         mode = body.get("mode") if isinstance(body, dict) else None

@@ -11,7 +11,7 @@ import threading
 import time
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 from ..clients import client_config
 
@@ -45,7 +45,7 @@ class SchemasTopic:
 
     # -- set-up -------------------------------------------------------------------------------
     def ensure_topic(self, timeout: float = 30) -> None:
-        """Create the topic (1 partition, compacted, RF min(3, brokers)) unless it exists with that shape."""
+        """Create the topic (1 partition, compacted, RF min(3, brokers)), or check the shape of the existing one."""
         admin = AdminClient(client_config(self.bootstrap))
         deadline = time.monotonic() + timeout
         while True:
@@ -56,18 +56,29 @@ class SchemasTopic:
                     if len(existing.partitions) != 1:
                         raise TopicProblem(f"topic {self.topic} has {len(existing.partitions)} partitions; "
                                            f"the registry needs exactly 1 (delete it and restart)")
+                    self._check_compacted(admin)
                     return
                 replicas = min(3, len(metadata.brokers))
                 future = admin.create_topics([NewTopic(self.topic, 1, replicas,
                                                        config={"cleanup.policy": "compact"})])[self.topic]
                 future.result(timeout=10)
                 return
-            except KafkaException as exc:
+            except (KafkaException, TimeoutError) as exc:  # TimeoutError: a future's result(timeout) ran out
                 if "TOPIC_ALREADY_EXISTS" in str(exc):
                     continue
                 if time.monotonic() > deadline:
                     raise TopicProblem(f"could not create topic {self.topic}: {exc}") from None
                 time.sleep(1)
+
+    def _check_compacted(self, admin: AdminClient) -> None:
+        """Refuse a topic Kafka may delete from: with ``delete``, schemas vanish after ``retention.ms``."""
+        resource = ConfigResource(ConfigResource.Type.TOPIC, self.topic)
+        policy = admin.describe_configs([resource])[resource].result(timeout=10)["cleanup.policy"].value
+        if policy != "compact":
+            raise TopicProblem(f"topic {self.topic} has cleanup.policy={policy}, so Kafka would delete registered "
+                               f"schemas after its retention time; make it compacted with "
+                               f"course_lib.admin.alter_topic_config({self.topic!r}, cleanup_policy='compact') "
+                               f"and start the registry again (python -m course_lib up)")
 
     def start(self, timeout: float = 60) -> None:
         """Start reading from the beginning and return once everything already in the topic is applied."""

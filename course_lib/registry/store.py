@@ -15,10 +15,15 @@ from dataclasses import dataclass
 from . import errors
 from .schemas import LEVELS, InvalidSchema, ParsedSchema, incompatibilities, parse
 
-__all__ = ["Registry", "SchemaVersion", "DEFAULT_LEVEL"]
+__all__ = ["Registry", "SchemaVersion", "DEFAULT_LEVEL", "CONFIG_FIELDS"]
 
 DEFAULT_LEVEL = "BACKWARD"
 MAX_VERSION = 2 ** 31 - 1
+# A config's fields, as Confluent stores them (its ConfigValue). Only compatibilityLevel and normalize
+# change what this registry does; the others are kept and given back, so a client's settings survive.
+CONFIG_FIELDS = ("alias", "aliasForDeks", "normalize", "validateFields", "validateNewSchemas", "validateRules",
+                 "compatibilityLevel", "compatibilityPolicy", "compatibilityGroup", "defaultMetadata",
+                 "overrideMetadata", "defaultRuleSet", "overrideRuleSet")
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ class Registry:
         self.write_timeout = write_timeout
         self.log = None  # a SchemasTopic, attached by ``attach``
         self.by_subject: dict[str, dict[int, SchemaVersion]] = {}
-        self.configs: dict[str | None, str] = {}
+        self.configs: dict[str | None, dict] = {}  # subject (None: global) → its config fields
         self.max_id = 0
         self._parsed: dict[tuple[str, str], ParsedSchema] = {}
 
@@ -87,10 +92,10 @@ class Registry:
                 versions[version] = record
                 self.max_id = max(self.max_id, record.id)
             elif keytype == "CONFIG":
-                if value is None or not value.get("compatibilityLevel"):
+                if value is None:
                     self.configs.pop(key.get("subject"), None)
                 else:
-                    self.configs[key.get("subject")] = value["compatibilityLevel"]
+                    self.configs[key.get("subject")] = _config_fields(value)
 
     def _write(self, key: dict, value: dict | None, what: str) -> None:
         if not self.log.write(key, value, self.write_timeout):
@@ -148,6 +153,14 @@ class Registry:
                 return record
         raise errors.version_not_found(version)
 
+    def schema_by_guid(self, guid: str) -> SchemaVersion:
+        with self.lock:
+            records = [r for versions in self.by_subject.values() for r in versions.values()]
+        for record in records:
+            if record.guid == guid.lower():
+                return record
+        raise errors.schema_not_found(guid)
+
     def by_id(self, schema_id: int) -> list[SchemaVersion]:
         """Every (subject, version) holding schema ``schema_id``, soft-deleted ones included."""
         with self.lock:
@@ -176,13 +189,23 @@ class Registry:
                 return record
         raise errors.schema_not_found()
 
-    def level(self, subject: str | None) -> str:
+    def config(self, subject: str | None) -> dict | None:
+        """What was set for ``subject`` (None: globally) itself; None if nothing was."""
         with self.lock:
-            return self.configs.get(subject) or self.configs.get(None) or DEFAULT_LEVEL
+            config = self.configs.get(subject)
+        return None if config is None else dict(config)
 
-    def subject_level(self, subject: str) -> str | None:
+    def config_in_scope(self, subject: str | None) -> dict:
+        """The config that applies to ``subject``: its own fields over the global ones over the default level."""
         with self.lock:
-            return self.configs.get(subject)
+            return {"compatibilityLevel": DEFAULT_LEVEL, **self.configs.get(None, {}),
+                    **(self.configs.get(subject, {}) if subject is not None else {})}
+
+    def level(self, subject: str | None) -> str:
+        return self.config_in_scope(subject)["compatibilityLevel"]
+
+    def normalizes(self, subject: str) -> bool:
+        return self.config_in_scope(subject).get("normalize") is True
 
     # -- compatibility -----------------------------------------------------------------------
     def check(self, subject: str, parsed: ParsedSchema, against: list[SchemaVersion]) -> list[str]:
@@ -266,28 +289,37 @@ class Registry:
             for record in (every if permanent else live):
                 key, value = SchemaVersion(**{**record.__dict__, "deleted": True}).record()
                 self._write(key, None if permanent else value, "Delete subject operation")
-            if permanent and self.subject_level(subject):
+            if permanent and self.config(subject) is not None:
                 self._write(*_config_record(subject, None), "Delete subject operation")
             return [r.version for r in (every if permanent else live)]
 
-    def set_level(self, subject: str | None, level) -> str:
-        if not isinstance(level, str) or level.upper() not in LEVELS:
-            raise errors.invalid_level(level)
+    def set_config(self, subject: str | None, changes: dict) -> dict:
+        """Merge ``changes`` into the subject's (None: global) config, as Confluent does: a field left out
+        keeps its value, a null one is cleared. The level is checked only when given. Returns the result."""
+        level = changes.get("compatibilityLevel")
+        if level is not None:
+            if not isinstance(level, str) or level.upper() not in LEVELS:
+                raise errors.invalid_level(level)
+            changes = {**changes, "compatibilityLevel": level.upper()}
         with self.write_lock:
-            self._write(*_config_record(subject, level.upper()), "Update config operation")
-        return level.upper()
+            config = _config_fields({**(self.config(subject) or {}), **changes})
+            self._write(*_config_record(subject, config), "Update config operation")
+        return config
 
-    def delete_level(self, subject: str | None) -> str:
-        """Remove a subject's (or the global) level; returns the level it had."""
+    def delete_config(self, subject: str | None) -> dict:
+        """Remove a subject's (or the global) config; returns the config it had (40401 if none, as Confluent)."""
         with self.write_lock:
-            old = self.level(subject) if subject is None else self.subject_level(subject)
-            if subject is not None and old is None:
-                raise errors.RestError(404, 40408, f"Subject '{subject}' does not have subject-level compatibility "
-                                                   f"configured")
+            old = self.config_in_scope(None) if subject is None else self.config(subject)
+            if old is None:
+                raise errors.subject_not_found(subject)
             self._write(*_config_record(subject, None), "Delete config operation")
             return old
 
 
-def _config_record(subject: str | None, level: str | None) -> tuple[dict, dict | None]:
+def _config_fields(value: dict) -> dict:
+    return {k: value[k] for k in CONFIG_FIELDS if value.get(k) is not None}
+
+
+def _config_record(subject: str | None, config: dict | None) -> tuple[dict, dict | None]:
     key = {"keytype": "CONFIG", "subject": subject, "magic": 0}
-    return key, ({"compatibilityLevel": level} if level else None)
+    return key, config

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from confluent_kafka.schema_registry import Schema
+from confluent_kafka.schema_registry import ConfigCompatibilityLevel, Schema, SchemaRegistryClient, ServerConfig
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from course_lib.registry import registry_url
@@ -124,3 +124,125 @@ def test_raw_http_errors_and_shapes(unique):
     assert httpx.get(f"{url}/schemas/ids/{answer['id']}").json()["schema"] == '"string"'
     assert httpx.get(f"{url}/subjects/{subject}/versions/latest/schema").json() == "string"
     assert httpx.get(f"{url}/nowhere").status_code == 404
+
+
+def json_schema(*keys):
+    """The same JSON Schema with its top-level keys in the order given."""
+    document = {"type": "object", "properties": {"id": {"type": "integer"}}, "title": "Order"}
+    return Schema(json.dumps({k: document[k] for k in keys}), "JSON")
+
+
+def test_normalize_true_registration_ignores_key_order(client, unique):
+    plain, normalized = unique("plain") + "-value", unique("normal") + "-value"
+    client.register_schema(plain, json_schema("type", "properties", "title"))
+    client.register_schema(plain, json_schema("title", "properties", "type"))
+    assert client.get_versions(plain) == [1, 2]  # without normalize, key order makes a new version
+    first = client.register_schema(normalized, json_schema("type", "properties", "title"), normalize_schemas=True)
+    again = client.register_schema(normalized, json_schema("title", "properties", "type"), normalize_schemas=True)
+    assert again == first and client.get_versions(normalized) == [1]
+
+
+def test_permanent_delete_of_one_version(client, unique):
+    subject, name = unique("drop") + "-value", unique("Drop").replace("-", "_")  # a record only this test has
+    client.register_schema(subject, avro({"name": "id", "type": "int"}, name=name))
+    second = client.register_schema_full_response(subject, avro({"name": "id", "type": "long"}, name=name))
+    assert error_of(lambda: client.delete_version(subject, 2, permanent=True)) == (404, 40407)
+    assert client.delete_version(subject, 2) == 2
+    assert error_of(lambda: client.delete_version(subject, 2)) == (404, 40406)
+    assert client.get_versions(subject, deleted=True) == [1, 2]
+    assert client.delete_version(subject, 2, permanent=True) == 2
+    assert client.get_versions(subject, deleted=True) == [1]
+    assert error_of(lambda: client.get_version(subject, 2, deleted=True)) == (404, 40402)
+    assert httpx.get(f"{registry_url()}/schemas/ids/{second.schema_id}").json()["error_code"] == 40403
+
+
+def test_compatibility_against_one_version_and_against_all(client, unique):
+    subject = unique("compat") + "-value"
+    client.set_compatibility(subject, "BACKWARD")
+    client.register_schema(subject, V1)
+    client.register_schema(subject, V2)
+    v3 = avro({"name": "id", "type": "int"}, {"name": "email", "type": "string"})  # reads v2's data, not v1's
+    assert client.test_compatibility(subject, v3, version=2) is True
+    assert client.test_compatibility(subject, v3, version=1) is False
+    assert client.test_compatibility_all_versions(subject, v3) is True  # BACKWARD: against the latest only
+    client.set_compatibility(subject, "BACKWARD_TRANSITIVE")
+    assert client.test_compatibility_all_versions(subject, v3) is False
+    answer = httpx.post(f"{registry_url()}/compatibility/subjects/{subject}/versions?verbose=true",
+                        json={"schema": v3.schema_str, "schemaType": "AVRO"}).json()
+    assert answer["is_compatible"] is False and any("email" in m for m in answer["messages"]), answer
+    assert error_of(lambda: client.test_compatibility(subject, v3, version=7)) == (404, 40402)
+
+
+def test_subject_config_without_compatibility(client, unique):
+    subject = unique("normcfg") + "-value"
+    url = f"{registry_url()}/config/{subject}"
+    put = httpx.put(url, json={"normalize": True, "compatibilityGroup": "app.major", "nonsense": 1})
+    assert put.status_code == 200 and put.json() == {"normalize": True, "compatibilityGroup": "app.major"}
+    assert httpx.get(url).json() == {"normalize": True, "compatibilityGroup": "app.major"}
+    assert client.get_config(subject).compatibility_group == "app.major"
+    first = client.register_schema(subject, json_schema("type", "properties", "title"))
+    assert client.register_schema(subject, json_schema("properties", "title", "type")) == first  # normalized
+    assert client.get_versions(subject) == [1]
+    answer = client.set_config(subject, ServerConfig(compatibility_level=ConfigCompatibilityLevel.FULL))
+    assert answer == {"compatibility": "FULL", "normalize": True, "compatibilityGroup": "app.major"}
+    assert client.get_compatibility(subject) == "FULL"
+    assert httpx.put(url, json={"compatibilityGroup": None}).json() == {"compatibility": "FULL", "normalize": True}
+    assert httpx.put(url, json={"compatibility": "SOMETIMES"}).json()["error_code"] == 42203
+    assert httpx.get(url).json() == {"compatibilityLevel": "FULL", "normalize": True}
+    assert client.delete_config(subject).compatibility_level == ConfigCompatibilityLevel.FULL
+    assert error_of(lambda: client.delete_config(subject)) == (404, 40401)
+    global_level = client.get_compatibility()
+    assert httpx.get(f"{url}?defaultToGlobal=true").json()["compatibilityLevel"] == global_level
+
+
+def test_global_config_put_and_delete(client, unique):
+    subject, url = unique("global") + "-value", f"{registry_url()}/config"
+    with_note = avro({"name": "id", "type": "int"}, {"name": "note", "type": "string"})
+    client.register_schema(subject, with_note)
+    without_note = avro({"name": "id", "type": "int"})  # BACKWARD yes, FORWARD no
+    before = httpx.get(url).json()
+    try:
+        answer = client.set_config(None, ServerConfig(compatibility=ConfigCompatibilityLevel.FULL_TRANSITIVE))
+        assert answer["compatibility"] == "FULL_TRANSITIVE"
+        assert client.get_compatibility() == "FULL_TRANSITIVE"
+        assert client.get_config().compatibility_level == ConfigCompatibilityLevel.FULL_TRANSITIVE
+        assert error_of(lambda: client.register_schema(subject, without_note)) == (409, 40901)
+        put = httpx.put(url, json={"normalize": True}).json()
+        assert put == {"compatibility": "FULL_TRANSITIVE", "normalize": True}
+        assert httpx.put(url, json={"compatibility": "bad"}).json()["error_code"] == 42203
+        assert httpx.get(url).json() == {"compatibilityLevel": "FULL_TRANSITIVE", "normalize": True}
+        assert client.delete_config().compatibility_level == ConfigCompatibilityLevel.FULL_TRANSITIVE
+        assert httpx.get(url).json() == {"compatibilityLevel": "BACKWARD"}  # the default
+        assert client.register_schema_full_response(subject, without_note).version == 2
+    finally:  # the global config as it was, for the other tests
+        client.delete_config()
+        if before != {"compatibilityLevel": "BACKWARD"}:
+            httpx.put(url, json={"compatibility": before.pop("compatibilityLevel"), **before})
+
+
+def test_schema_by_guid(client, unique):
+    schema = avro({"name": "id", "type": "int"}, name=unique("Guid").replace("-", "_"))
+    registered = client.register_schema_full_response(unique("guid") + "-value", schema)
+    assert registered.guid
+    url = f"{registry_url()}/schemas/guids/{registered.guid}"
+    answer = httpx.get(url).json()
+    assert answer["guid"] == registered.guid and answer["schemaType"] == "AVRO"
+    assert json.loads(answer["schema"]) == json.loads(schema.schema_str)
+    fresh = SchemaRegistryClient({"url": registry_url()})  # empty caches: it must ask the registry
+    assert json.loads(fresh.get_schema_by_guid(registered.guid).schema_str) == json.loads(schema.schema_str)
+    assert error_of(lambda: fresh.get_schema_by_guid("00000000-0000-0000-0000-000000000000")) == (404, 40403)
+
+
+def test_latest_with_metadata_errors(client, unique):
+    subject = unique("meta") + "-value"
+    assert error_of(lambda: client.get_latest_with_metadata(subject, {"owner": "shop"})) == (404, 40401)
+    client.register_schema(subject, V1)
+    assert error_of(lambda: client.get_latest_with_metadata(subject, {"owner": "shop"})) == (404, 40403)
+
+
+def test_mode_get_put_delete(client, unique):
+    subject = unique("mode") + "-value"
+    assert client.update_mode(subject, "READWRITE") == "READWRITE"
+    assert client.get_mode(subject) == "READWRITE"
+    assert client.delete_mode(subject) == "READWRITE"
+    assert error_of(lambda: client.update_mode(subject, "READONLY")) == (422, 42204)

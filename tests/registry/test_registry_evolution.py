@@ -127,10 +127,12 @@ def test_verdict_per_level(client, unique, schema_type, name, old, new, backward
 TRANSITIVE = {
     "BACKWARD": [rec(ID), rec(ID, f("c", "int", default=0)), rec(ID, f("c", "int"))],
     "FORWARD": [rec(ID, f("b", "int")), rec(ID, f("b", "int", default=0)), rec(ID)],
+    # each step adds or drops a field with a default; v3's c is a string where v1's was an int
+    "FULL": [rec(ID, f("c", "int", default=0)), rec(ID), rec(ID, f("c", "string", default=""))],
 }
 
 
-@pytest.mark.parametrize("level", ["BACKWARD", "FORWARD"])
+@pytest.mark.parametrize("level", ["BACKWARD", "FORWARD", "FULL"])
 def test_transitive_levels_check_every_earlier_version(client, unique, level):
     v1, v2, v3 = (Schema(json.dumps(s)) for s in TRANSITIVE[level])
     for variant, accepted in ((level, True), (f"{level}_TRANSITIVE", False)):
@@ -138,6 +140,8 @@ def test_transitive_levels_check_every_earlier_version(client, unique, level):
         client.set_compatibility(subject, variant)
         client.register_schema(subject, v1)
         client.register_schema(subject, v2)
+        assert client.test_compatibility(subject, v3, version=2) is True
+        assert client.test_compatibility_all_versions(subject, v3) is accepted
         if accepted:
             assert client.register_schema_full_response(subject, v3).version == 3
         else:

@@ -4,11 +4,13 @@ import json
 import struct
 
 from confluent_kafka import Consumer, Producer
+from confluent_kafka.schema_registry import SchemaRegistryClient, header_schema_id_serializer
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 from course_lib.clients import client_config
+from course_lib.registry import registry_url
 
 ORDER_AVRO = json.dumps({
     "type": "record", "name": "Order", "namespace": "shop",
@@ -28,7 +30,7 @@ def _produce(cluster, topic, values: list[bytes]) -> None:
     assert producer.flush(30) == 0
 
 
-def _consume(cluster, topic, count: int, unique) -> list[bytes]:
+def _consume(cluster, topic, count: int, unique, headers: bool = False) -> list:
     consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=unique("serdes"),
                                       auto_offset_reset="earliest"))
     consumer.subscribe([topic])
@@ -37,7 +39,7 @@ def _consume(cluster, topic, count: int, unique) -> list[bytes]:
         for _ in range(180):  # joining the group and the first fetch can take long on a busy 2-core machine
             msg = consumer.poll(1)
             if msg is not None and not msg.error():
-                values.append(msg.value())
+                values.append((msg.value(), msg.headers()) if headers else msg.value())
             if len(values) == count:
                 break
     finally:
@@ -85,3 +87,20 @@ def test_same_schema_on_two_topics_has_one_id(cluster, client, unique):
     assert one[:5] == two[:5]
     schema_id = struct.unpack(">I", one[1:5])[0]
     assert {f"{first}-value", f"{second}-value"} <= set(client.get_subjects_by_schema_id(schema_id))
+
+
+def test_schema_guid_in_a_header(cluster, client, unique):
+    """A producer with ``header_schema_id_serializer`` sends the schema's guid, not its id: the consumer's
+    deserializer then asks the registry for ``/schemas/guids/{guid}``."""
+    topic, record = unique("guids"), {"id": 7, "item": "lamp", "note": None}
+    serializer = AvroSerializer(client, ORDER_AVRO, conf={"schema.id.serializer": header_schema_id_serializer})
+    headers = []
+    value = serializer(record, SerializationContext(topic, MessageField.VALUE, headers))
+    producer = Producer(client_config(cluster.bootstrap_servers, acks="all"))
+    producer.produce(topic, value=value, headers=headers)
+    assert producer.flush(30) == 0
+    [(raw, received)] = _consume(cluster, topic, 1, unique, headers=True)
+    assert raw[0] != 0 and [k for k, _ in received] == ["__value_schema_id"]  # no id in the payload
+    fresh = SchemaRegistryClient({"url": registry_url()})  # its cache cannot know the guid
+    context = SerializationContext(topic, MessageField.VALUE, received)
+    assert AvroDeserializer(fresh)(raw, context) == record

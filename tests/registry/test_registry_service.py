@@ -4,8 +4,10 @@ import socket
 
 import pytest
 
+from course_lib.admin import alter_topic_config, create_topic, delete_topic, topic_config
 from course_lib.errors import CourseError
 from course_lib.registry import RegistryService
+from course_lib.registry.kafka_log import SchemasTopic, TopicProblem
 
 
 def test_status_row_and_idempotent_start(cluster, registry):
@@ -28,3 +30,21 @@ def test_taken_port_is_named_with_its_setting(cluster, tmp_path):
     message = str(info.value)
     assert str(port) in message and "COURSE_REGISTRY_PORT" in message and "process" in message
     assert not service.status().alive
+
+
+def test_schemas_topic_must_be_compacted(cluster, unique):
+    """Another topic stands in for ``_schemas``: the running registry's own is left alone."""
+    created, existing = unique("schemas-new"), unique("schemas-old")
+    try:
+        SchemasTopic(cluster.bootstrap_servers, print, topic=created).ensure_topic()
+        assert topic_config(created, cluster)["cleanup.policy"] == "compact"
+        create_topic(existing, partitions=1, config={"cleanup.policy": "delete"}, cluster=cluster)
+        with pytest.raises(TopicProblem) as info:
+            SchemasTopic(cluster.bootstrap_servers, print, topic=existing).ensure_topic()
+        message = str(info.value)
+        assert "cleanup.policy=delete" in message and "cleanup_policy='compact'" in message
+        alter_topic_config(existing, cluster, cleanup_policy="compact")
+        SchemasTopic(cluster.bootstrap_servers, print, topic=existing).ensure_topic()  # now accepted
+    finally:
+        for name in (created, existing):
+            delete_topic(name, cluster)
