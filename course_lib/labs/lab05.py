@@ -125,7 +125,8 @@ def _takeover(records, topic: str):
         held = {m: ps for m, ps in _owned(before.value, topic).items() if ps}
         if len(held) < 2:
             continue
-        for after in history[i + 1:]:
+        for j in range(i + 1, len(history)):
+            after, just_before = history[j], history[j - 1]
             owned = _owned(after.value, topic)
             if not owned or not set(owned) & set(held):
                 break  # the group emptied or started over: nobody took over
@@ -137,9 +138,9 @@ def _takeover(records, topic: str):
             later = [c for c in commits if c.partition in orphans and c.commit_timestamp >= after.timestamp
                      and c.offset > at_takeover.get(c.partition, 0)]
             if later:
-                last_sign_of_life = max([before.timestamp] + [c.commit_timestamp for c in commits
-                                                              if c.partition in orphans
-                                                              and c.commit_timestamp < after.timestamp])
+                last_commits = [c.commit_timestamp for c in commits
+                                if c.partition in orphans and c.commit_timestamp < after.timestamp]
+                last_sign_of_life = max([just_before.timestamp, *last_commits])
                 session_ms = max(m.session_timeout_ms for m in before.value.members if m.member_id in gone)
                 quiet_ms = after.timestamp - last_sign_of_life
                 return after.value, sorted({c.partition for c in later}), quiet_ms, session_ms
