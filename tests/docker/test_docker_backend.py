@@ -135,14 +135,15 @@ def test_an_unknown_profile_is_refused(monkeypatch):
     assert_one_sentence(str(error.value))
 
 
-def test_a_taken_port_is_named_before_compose_runs(monkeypatch):
-    monkeypatch.setattr(docker_backend, "port_is_free", lambda port: port != 9093)
+@pytest.mark.parametrize("taken", [9093, 19093], ids=["client port", "controller port"])
+def test_a_taken_port_is_named_before_compose_runs(monkeypatch, taken):
+    monkeypatch.setattr(docker_backend, "port_is_free", lambda port: port != taken)
     monkeypatch.setattr(docker_backend, "port_owner", lambda port: "process 4242 (java kafka.Kafka)")
     fake = FakeDocker(running=())
     with pytest.raises(CourseError) as error:
         DockerCluster(run=fake, profiles=()).up(quiet=True)
     message = str(error.value)
-    assert "9093" in message and "kafka-2" in message and "process 4242" in message
+    assert str(taken) in message and "kafka-2" in message and "process 4242" in message
     assert_one_sentence(message)
     assert fake.compose_calls() == []
 
@@ -287,16 +288,6 @@ def test_reset_deletes_the_brokers_data_dirs(fake, ready):
     cluster.reset()
     assert not cluster.home.exists()
     cluster.reset()  # nothing left to delete is no error
-
-
-def test_a_taken_controller_port_is_named_before_compose_runs(monkeypatch):
-    monkeypatch.setattr(docker_backend, "port_is_free", lambda port: port != 19093)
-    monkeypatch.setattr(docker_backend, "port_owner", lambda port: "process 4242 (java kafka.Kafka)")
-    fake = FakeDocker(running=())
-    with pytest.raises(CourseError) as error:
-        DockerCluster(run=fake, profiles=()).up(quiet=True)
-    assert "19093" in str(error.value) and "kafka-2" in str(error.value)
-    assert fake.compose_calls() == []
 
 
 # -- python -m course_lib ... --zookeeper ---------------------------------------------------------------
