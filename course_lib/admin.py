@@ -7,7 +7,7 @@ from the top. Results are small dataclasses that print well in a notebook.
 import time
 from dataclasses import dataclass
 
-from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
+from confluent_kafka import ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 
 from .clients import client_config
@@ -15,7 +15,8 @@ from .errors import CourseError
 from .session import connect
 
 __all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "partition_leader",
-           "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets"]
+           "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets",
+           "wait_until_group_empty"]
 
 
 @dataclass(frozen=True)
@@ -202,3 +203,22 @@ def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
     client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
     result = client.list_consumer_group_offsets([request])[group].result()
     return {tp.partition: tp.offset for tp in result.topic_partitions if tp.offset >= 0}
+
+
+def wait_until_group_empty(group: str, cluster=None, timeout: float = 60) -> None:
+    """Return once ``group`` has no members. ``kafka-consumer-groups --reset-offsets`` refuses a group with
+    members, and a consumer that has just been closed (or a console consumer that just timed out) may not
+    have left it yet."""
+    client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            description = client.describe_consumer_groups([group], request_timeout=10)[group].result()
+        except KafkaException as exc:
+            raise CourseError(f"Could not describe group {group!r}: {_reason(exc)}.") from None
+        if description.state in (ConsumerGroupState.EMPTY, ConsumerGroupState.DEAD):
+            return
+        if time.monotonic() > deadline:
+            raise CourseError(f"Group {group!r} still has {len(description.members)} member(s) after {timeout:.0f} s "
+                              f"({description.state.name}); close() those consumers or stop their process, then retry.")
+        time.sleep(0.5)
