@@ -15,6 +15,9 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Callable
+
+from ..errors import CourseError
 
 __all__ = ["ManagedProcess"]
 
@@ -110,6 +113,19 @@ class ManagedProcess:
                 return True
             time.sleep(0.1)
         return False
+
+    def wait_until_answers(self, answers: Callable[[], bool], timeout: float, log: Path,
+                           log_tail: Callable[[], str], silent: str) -> None:
+        """Poll ``answers()`` until it is true. If the process dies first, say so with the end of its ``log``;
+        if it is still ``silent`` after ``timeout`` seconds, raise that sentence."""
+        deadline = time.monotonic() + timeout
+        while not answers():
+            if not self.alive:
+                raise CourseError(f"{self.name[:1].upper()}{self.name[1:]} stopped during start-up; the end of its "
+                                  f"log ({log}) says:\n{log_tail()}")
+            if time.monotonic() > deadline:
+                raise CourseError(silent)
+            time.sleep(0.2)
 
     def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM (a graceful shutdown), then SIGKILL if it has not exited within ``timeout``."""

@@ -107,15 +107,10 @@ class ZooKeeperServer:
                             "-cp", classpath(self.flavour),
                             "org.apache.zookeeper.server.quorum.QuorumPeerMain", str(self.config_file)],
                            cwd=self.dir)
-        deadline = time.monotonic() + timeout
-        while not self.answers():
-            if not self.process.alive:
-                raise CourseError(f"ZooKeeper stopped during start-up; the end of its log "
-                                  f"({self.log_dir / 'server.log'}) says:\n{self.log_tail()}")
-            if time.monotonic() > deadline:
-                raise CourseError(f"ZooKeeper did not answer on port {self.port} within {timeout:.0f} s; "
-                                  f"look at {self.log_dir / 'server.log'} and try again.")
-            time.sleep(0.2)
+        log = self.log_dir / "server.log"
+        self.process.wait_until_answers(self.answers, timeout, log, self.log_tail,
+                                        f"ZooKeeper did not answer on port {self.port} within {timeout:.0f} s; "
+                                        f"look at {log} and try again.")
 
     def stop(self, timeout: float = 15) -> None:
         self.process.stop(timeout)

@@ -9,7 +9,6 @@ is 8081 — the Docker stack's — unless ``COURSE_REGISTRY_PORT`` says otherwis
 import json
 import os
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -66,15 +65,10 @@ class RegistryService(Service):
             argv = [sys.executable, "-m", "course_lib.registry", "--bootstrap", cluster.bootstrap_servers,
                     "--port", str(self.port), "--home", str(self.dir)]
             self.process.start(argv, cwd=self.dir)
-        deadline = time.monotonic() + timeout
-        while not self.answers():
-            if not self.process.alive:
-                raise CourseError(f"The schema registry stopped during start-up; the end of its log "
-                                  f"({self.process.log_file}) says:\n{self._log_tail()}")
-            if time.monotonic() > deadline:
-                raise CourseError(f"The schema registry did not answer on {self.url} within {timeout:.0f} s; "
-                                  f"look at {self.process.log_file} and run `python -m course_lib up` again.")
-            time.sleep(0.2)
+        self.process.wait_until_answers(
+            self.answers, timeout, self.process.log_file, self._log_tail,
+            f"The schema registry did not answer on {self.url} within {timeout:.0f} s; "
+            f"look at {self.process.log_file} and run `python -m course_lib up` again.")
 
     def stop(self, timeout: float = 15) -> None:
         self.process.stop(timeout)
