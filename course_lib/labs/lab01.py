@@ -9,8 +9,7 @@ from datetime import datetime, timezone
 
 from ..admin import topic_config
 from ..reading import read_all
-from .checking import missing_topic, never_raises, topic_exists
-from .verdict import Verdict
+from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["DAY_MS", "MIDNIGHT", "ORDERS", "order", "task1", "task2", "task3", "task4"]
 
@@ -32,63 +31,63 @@ def _recent_midnight(record) -> bool:
     return record.timestamp_type == "CreateTime" and record.timestamp % DAY_MS == 0 and 0 <= age < 2 * DAY_MS
 
 
-@never_raises("Task 1 · first greeting")
-def task1(lab) -> Verdict:
-    name, topic = "Task 1 · first greeting", lab.topic("greetings")
+@task_check("Task 1 · first greeting")
+def task1(lab) -> str:
+    topic = lab.topic("greetings")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it with create_topic(lab.topic('greetings')).")
+        raise missing_topic(topic, "create it with create_topic(lab.topic('greetings')).")
     records = read_all(topic)
     if not any((r.key, r.value) == ("learner", "hello, Kafka") for r in records):
-        return Verdict(name, False, f"{topic} holds {len(records)} records, none with key 'learner' and value "
-                       "'hello, Kafka'.", "keys and values are compared exactly, comma and capital K included.")
-    return Verdict(name, True, "the greeting is stored.")
+        raise NotYet(f"{topic} holds {len(records)} records, none with key 'learner' and value "
+                     "'hello, Kafka'.", "keys and values are compared exactly, comma and capital K included.")
+    return "the greeting is stored."
 
 
-@never_raises("Task 2 · back-dated, with a header")
-def task2(lab) -> Verdict:
-    name, topic = "Task 2 · back-dated, with a header", lab.topic("greetings")
+@task_check("Task 2 · back-dated, with a header")
+def task2(lab) -> str:
+    topic = lab.topic("greetings")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "do task 1 first.")
+        raise missing_topic(topic, "do task 1 first.")
     history = [r for r in read_all(topic) if r.key == "history"]
     if not history:
-        return Verdict(name, False, f"{topic} has no record with key 'history'.",
-                       "produce(..., key=b'history', headers=[('lang', b'en')], timestamp=checks.MIDNIGHT).")
+        raise NotYet(f"{topic} has no record with key 'history'.",
+                     "produce(..., key=b'history', headers=[('lang', b'en')], timestamp=checks.MIDNIGHT).")
     tagged = [r for r in history if r.headers.get("lang") == "en"]
     if not tagged:
-        return Verdict(name, False, "the 'history' record has no header lang=en.",
-                       "headers are a list of (name, bytes) pairs: headers=[('lang', b'en')].")
+        raise NotYet("the 'history' record has no header lang=en.",
+                     "headers are a list of (name, bytes) pairs: headers=[('lang', b'en')].")
     if not any(_recent_midnight(r) for r in tagged):
-        return Verdict(name, False, f"the 'history' record's timestamp is {tagged[-1].timestamp}, not midnight "
-                       f"UTC at the start of today ({MIDNIGHT}).", "pass timestamp=checks.MIDNIGHT to produce().")
-    return Verdict(name, True, "a record stamped at midnight, with its header, is stored.")
+        raise NotYet(f"the 'history' record's timestamp is {tagged[-1].timestamp}, not midnight "
+                     f"UTC at the start of today ({MIDNIGHT}).", "pass timestamp=checks.MIDNIGHT to produce().")
+    return "a record stamped at midnight, with its header, is stored."
 
 
-@never_raises("Task 3 · the broker's clock")
-def task3(lab) -> Verdict:
-    name, topic = "Task 3 · the broker's clock", lab.topic("audit")
+@task_check("Task 3 · the broker's clock")
+def task3(lab) -> str:
+    topic = lab.topic("audit")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it with the topic config that makes the broker set timestamps.")
+        raise missing_topic(topic, "create it with the topic config that makes the broker set timestamps.")
     kind = topic_config(topic, only_changed=False).get("message.timestamp.type")
     if kind != "LogAppendTime":
-        return Verdict(name, False, f"{topic} has message.timestamp.type={kind}, so producers set the timestamps.",
-                       "recreate it with config={'message.timestamp.type': 'LogAppendTime'}.")
+        raise NotYet(f"{topic} has message.timestamp.type={kind}, so producers set the timestamps.",
+                     "recreate it with config={'message.timestamp.type': 'LogAppendTime'}.")
     records = read_all(topic)
     if not records:
-        return Verdict(name, False, f"{topic} is configured right but holds no record yet.", "send one to it.")
-    return Verdict(name, True, f"{len(records)} record(s) stamped by the broker (LogAppendTime).")
+        raise NotYet(f"{topic} is configured right but holds no record yet.", "send one to it.")
+    return f"{len(records)} record(s) stamped by the broker (LogAppendTime)."
 
 
-@never_raises("Task 4 · lose nothing")
-def task4(lab) -> Verdict:
-    name, topic = "Task 4 · lose nothing", lab.topic("orders")
+@task_check("Task 4 · lose nothing")
+def task4(lab) -> str:
+    topic = lab.topic("orders")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it, then send the orders.")
+        raise missing_topic(topic, "create it, then send the orders.")
     stored = {(r.key, r.value) for r in read_all(topic)}
     wanted = {order(i) for i in range(ORDERS)}
     missing = wanted - stored
     if missing:
         example = sorted(missing, key=lambda kv: int(kv[1].split("-")[1]))[0]
-        return Verdict(name, False, f"{len(missing)} of {ORDERS} orders are not stored with their key "
-                       f"(e.g. {example[1]} with key {example[0]}).",
-                       "a producer only queues: call flush() before you stop, and check every delivery report.")
-    return Verdict(name, True, f"all {ORDERS} orders are stored, each under its customer's key.")
+        raise NotYet(f"{len(missing)} of {ORDERS} orders are not stored with their key "
+                     f"(e.g. {example[1]} with key {example[0]}).",
+                     "a producer only queues: call flush() before you stop, and check every delivery report.")
+    return f"all {ORDERS} orders are stored, each under its customer's key."

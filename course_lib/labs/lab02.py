@@ -11,8 +11,7 @@ import random
 from ..admin import describe_topic, topic_config
 from ..partitioning import partition_for
 from ..reading import read_all
-from .checking import missing_topic, never_raises, topic_exists
-from .verdict import Verdict
+from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["ACCOUNTS", "ACCOUNT_PARTITIONS", "EVENTS", "ONE_HOUR_MS", "USERS", "event", "incoming",
            "task1", "task2", "task3"]
@@ -36,65 +35,65 @@ def incoming() -> list[tuple[str, str]]:
     return events
 
 
-@never_raises("Task 1 · six partitions, one hour")
-def task1(lab) -> Verdict:
-    name, topic = "Task 1 · six partitions, one hour", lab.topic("clicks")
+@task_check("Task 1 · six partitions, one hour")
+def task1(lab) -> str:
+    topic = lab.topic("clicks")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it with NewTopic(...) or create_topic(...), as in lesson 02.")
+        raise missing_topic(topic, "create it with NewTopic(...) or create_topic(...), as in lesson 02.")
     info = describe_topic(topic)
     count = len(info.partitions)
     if count != 6:
         how = ("grow it with add_partitions(topic, 6)" if count < 6 else
                "Kafka cannot remove partitions: delete it and create it again")
-        return Verdict(name, False, f"{topic} has {count} partitions, not 6.", f"{how}.")
+        raise NotYet(f"{topic} has {count} partitions, not 6.", f"{how}.")
     if info.replication_factor != 3:
-        return Verdict(name, False, f"{topic} keeps {info.replication_factor} copies of each partition, not 3.",
-                       "the replication factor is chosen at creation: delete the topic and create it with "
-                       "replication_factor=3.")
+        raise NotYet(f"{topic} keeps {info.replication_factor} copies of each partition, not 3.",
+                     "the replication factor is chosen at creation: delete the topic and create it with "
+                     "replication_factor=3.")
     retention = topic_config(topic, only_changed=False).get("retention.ms")
     if retention != str(ONE_HOUR_MS):
-        return Verdict(name, False, f"{topic} has retention.ms={retention}, not {ONE_HOUR_MS} (one hour).",
-                       "set it with config={'retention.ms': '3600000'} at creation, or later with "
-                       "alter_topic_config(topic, retention_ms=3600000).")
-    return Verdict(name, True, f"{topic}: 6 partitions × 3 replicas, records kept for one hour.")
+        raise NotYet(f"{topic} has retention.ms={retention}, not {ONE_HOUR_MS} (one hour).",
+                     "set it with config={'retention.ms': '3600000'} at creation, or later with "
+                     "alter_topic_config(topic, retention_ms=3600000).")
+    return f"{topic}: 6 partitions × 3 replicas, records kept for one hour."
 
 
-@never_raises("Task 2 · where Java would put them")
-def task2(lab) -> Verdict:
-    name, topic = "Task 2 · where Java would put them", lab.topic("accounts")
+@task_check("Task 2 · where Java would put them")
+def task2(lab) -> str:
+    topic = lab.topic("accounts")
     if not topic_exists(topic):
-        return missing_topic(name, topic, f"create it with {ACCOUNT_PARTITIONS} partitions.")
+        raise missing_topic(topic, f"create it with {ACCOUNT_PARTITIONS} partitions.")
     count = len(describe_topic(topic).partitions)
     if count != ACCOUNT_PARTITIONS:
-        return Verdict(name, False, f"{topic} has {count} partitions, not {ACCOUNT_PARTITIONS}.",
-                       f"delete it and create it with {ACCOUNT_PARTITIONS} partitions.")
+        raise NotYet(f"{topic} has {count} partitions, not {ACCOUNT_PARTITIONS}.",
+                     f"delete it and create it with {ACCOUNT_PARTITIONS} partitions.")
     records = [r for r in read_all(topic) if r.key in ACCOUNTS]
     missing = sorted(set(ACCOUNTS) - {r.key for r in records}, key=ACCOUNTS.index)
     if missing:
-        return Verdict(name, False, f"{len(missing)} of the {len(ACCOUNTS)} keys have no record yet "
-                       f"(e.g. {missing[0]}).", "send one record for every key in checks.ACCOUNTS.")
+        raise NotYet(f"{len(missing)} of the {len(ACCOUNTS)} keys have no record yet "
+                     f"(e.g. {missing[0]}).", "send one record for every key in checks.ACCOUNTS.")
     wrong = [r for r in records if r.partition != partition_for(r.key, count, "murmur2_random")]
     if wrong:
         first = wrong[0]
         keys = sorted({r.key for r in wrong}, key=ACCOUNTS.index)
-        return Verdict(name, False, f"{len(keys)} of {len(ACCOUNTS)} keys have records outside the Java partition "
-                       f"(e.g. {first.key} is in partition {first.partition}, Java puts it in "
-                       f"{partition_for(first.key, count, 'murmur2_random')}).",
-                       "confluent-kafka hashes with CRC32 unless you give the Producer partitioner='murmur2_random'; "
-                       "records already sent stay where they are, so start over with a new topic (run the lab "
-                       "from the top for fresh names).")
-    return Verdict(name, True, f"all {len(records)} records sit where the Java client's murmur2 puts their keys.")
+        raise NotYet(f"{len(keys)} of {len(ACCOUNTS)} keys have records outside the Java partition "
+                     f"(e.g. {first.key} is in partition {first.partition}, Java puts it in "
+                     f"{partition_for(first.key, count, 'murmur2_random')}).",
+                     "confluent-kafka hashes with CRC32 unless you give the Producer partitioner='murmur2_random'; "
+                     "records already sent stay where they are, so start over with a new topic (run the lab "
+                     "from the top for fresh names).")
+    return f"all {len(records)} records sit where the Java client's murmur2 puts their keys."
 
 
-@never_raises("Task 3 · in order per user")
-def task3(lab) -> Verdict:
-    name, topic = "Task 3 · in order per user", lab.topic("activity")
+@task_check("Task 3 · in order per user")
+def task3(lab) -> str:
+    topic = lab.topic("activity")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it with at least 3 partitions, then send checks.incoming().")
+        raise missing_topic(topic, "create it with at least 3 partitions, then send checks.incoming().")
     count = len(describe_topic(topic).partitions)
     if count < 3:
-        return Verdict(name, False, f"{topic} has {count} partition(s); with fewer than 3, order comes free but "
-                       "only one or two consumers could share the work.", "use at least 3 partitions.")
+        raise NotYet(f"{topic} has {count} partition(s); with fewer than 3, order comes free but "
+                     "only one or two consumers could share the work.", "use at least 3 partitions.")
     records = read_all(topic)
     stored: dict[str, list[tuple[int, int]]] = {}  # user → [(partition, seq)] in log order
     for r in records:
@@ -102,31 +101,31 @@ def task3(lab) -> Verdict:
             data = json.loads(r.value)
             user, seq = data["user"], int(data["seq"])
         except (TypeError, ValueError, KeyError):
-            return Verdict(name, False, f"partition {r.partition} offset {r.offset} holds {r.value!r}, not one of "
-                           "the events.", "send the values of checks.incoming() unchanged.")
+            raise NotYet(f"partition {r.partition} offset {r.offset} holds {r.value!r}, not one of "
+                         "the events.", "send the values of checks.incoming() unchanged.")
         stored.setdefault(user, []).append((r.partition, seq))
     total = sum(map(len, stored.values()))
     wanted = list(range(EVENTS // len(USERS)))
     off = [u for u in USERS if sorted(seq for _, seq in stored.get(u, [])) != wanted]
     if total != EVENTS or off:
         example = f" ({off[0]}'s events are missing or doubled)" if off else ""
-        return Verdict(name, False, f"{topic} holds {total} events, not exactly the {EVENTS} of checks.incoming() "
-                       f"once each{example}.",
-                       "send each event once; if you retried, start over with a new topic.")
+        raise NotYet(f"{topic} holds {total} events, not exactly the {EVENTS} of checks.incoming() "
+                     f"once each{example}.",
+                     "send each event once; if you retried, start over with a new topic.")
     split = sorted((u for u in USERS if len({p for p, _ in stored[u]}) > 1), key=USERS.index)
     if split:
-        return Verdict(name, False, f"{len(split)} users have events in more than one partition (e.g. {split[0]}), "
-                       "so no consumer can see their events in order.", "give each event its user as the key.")
+        raise NotYet(f"{len(split)} users have events in more than one partition (e.g. {split[0]}), "
+                     "so no consumer can see their events in order.", "give each event its user as the key.")
     jumbled = [u for u in USERS if [seq for _, seq in stored[u]] != wanted]
     if jumbled:
         seqs = [seq for _, seq in stored[jumbled[0]]]
-        return Verdict(name, False, f"{len(jumbled)} users' events are stored out of sequence (e.g. {jumbled[0]}: "
-                       f"{seqs[:6]} ...).", "the events arrived shuffled: a partition keeps the order you send, so "
-                       "put each user's events in 'seq' order before producing them.")
+        raise NotYet(f"{len(jumbled)} users' events are stored out of sequence (e.g. {jumbled[0]}: "
+                     f"{seqs[:6]} ...).", "the events arrived shuffled: a partition keeps the order you send, so "
+                     "put each user's events in 'seq' order before producing them.")
     used = {p for user in USERS for p, _ in stored[user]}
     if len(used) < 2:
-        return Verdict(name, False, f"all {EVENTS} events sit in partition {used.pop()}, so in a consumer group one "
-                       "member would do all the work while the others wait.",
-                       "let the user decide the partition (it is the key), so users spread over the partitions.")
-    return Verdict(name, True, f"all {EVENTS} events stored once, each user's in one partition and in order; "
-                   f"the users are spread over {len(used)} partitions.")
+        raise NotYet(f"all {EVENTS} events sit in partition {used.pop()}, so in a consumer group one "
+                     "member would do all the work while the others wait.",
+                     "let the user decide the partition (it is the key), so users spread over the partitions.")
+    return (f"all {EVENTS} events stored once, each user's in one partition and in order; "
+            f"the users are spread over {len(used)} partitions.")

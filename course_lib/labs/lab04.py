@@ -16,8 +16,7 @@ from ..consume import read_partition
 from ..errors import CourseError
 from ..positions import offsets_for_time
 from ..session import connect
-from .checking import missing_topic, never_raises, topic_exists
-from .verdict import Verdict
+from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["Orders", "OLD", "PER_PARTITION", "PARTITIONS", "AUDIT_PARTITION", "AUDIT_OFFSET", "prepare", "shipped_value",
            "task1", "task2", "task3", "task4"]
@@ -72,85 +71,81 @@ def _read(topic: str) -> list:
             for record in read_partition(topic, p, low, max_records=high - low, timeout=30)]
 
 
-@never_raises("Task 1 · read everything")
-def task1(lab) -> Verdict:
+@task_check("Task 1 · read everything")
+def task1(lab) -> str:
     """Group ``billing`` committed the end of every partition: it read everything, lag 0."""
-    name = "Task 1 · read everything"
     topic, group = lab.topic("orders"), lab.group("billing")
     if not topic_exists(topic):
-        return missing_topic(name, topic, _SET_UP_FIRST)
+        raise missing_topic(topic, _SET_UP_FIRST)
     ends = {p: high for p, (low, high) in watermarks(topic).items()}
     committed = committed_offsets(group, topic)
     if not committed:
-        return Verdict(name, False, f"group {group} has committed nothing on {topic}.",
-                       "consume with group.id=lab.group('billing') and auto.offset.reset=earliest, then close().")
+        raise NotYet(f"group {group} has committed nothing on {topic}.",
+                     "consume with group.id=lab.group('billing') and auto.offset.reset=earliest, then close().")
     behind = {p: ends[p] - committed.get(p, 0) for p in ends if committed.get(p) != ends[p]}
     if behind:
-        return Verdict(name, False, f"the group is still behind: lag {behind} (partition: records).",
-                       "keep polling until you have all 60 records, and close() the consumer so it commits.")
-    return Verdict(name, True, f"group {group} committed the end of all {len(ends)} partitions: lag 0.")
+        raise NotYet(f"the group is still behind: lag {behind} (partition: records).",
+                     "keep polling until you have all 60 records, and close() the consumer so it commits.")
+    return f"group {group} committed the end of all {len(ends)} partitions: lag 0."
 
 
-@never_raises("Task 2 · rewind one partition")
-def task2(lab) -> Verdict:
+@task_check("Task 2 · rewind one partition")
+def task2(lab) -> str:
     """Group ``audit`` has committed exactly ``AUDIT_OFFSET`` on partition ``AUDIT_PARTITION``."""
-    name = "Task 2 · rewind one partition"
     topic, group = lab.topic("orders"), lab.group("audit")
     if not topic_exists(topic):
-        return missing_topic(name, topic, _SET_UP_FIRST)
+        raise missing_topic(topic, _SET_UP_FIRST)
     committed = committed_offsets(group, topic).get(AUDIT_PARTITION)
     if committed is None:
-        return Verdict(name, False, f"group {group} has no commit on partition {AUDIT_PARTITION}.",
-                       "commit offsets=[TopicPartition(topic, 2, 10)] with a consumer of that group.")
+        raise NotYet(f"group {group} has no commit on partition {AUDIT_PARTITION}.",
+                     "commit offsets=[TopicPartition(topic, 2, 10)] with a consumer of that group.")
     if committed != AUDIT_OFFSET:
-        return Verdict(name, False, f"group {group} would resume partition {AUDIT_PARTITION} at offset "
-                       f"{committed}, not {AUDIT_OFFSET}.",
-                       "the committed offset is the NEXT record to read: commit 10 itself, not 9 or 11.")
-    return Verdict(name, True, f"group {group} will re-read partition {AUDIT_PARTITION} from offset {AUDIT_OFFSET}.")
+        raise NotYet(f"group {group} would resume partition {AUDIT_PARTITION} at offset "
+                     f"{committed}, not {AUDIT_OFFSET}.",
+                     "the committed offset is the NEXT record to read: commit 10 itself, not 9 or 11.")
+    return f"group {group} will re-read partition {AUDIT_PARTITION} from offset {AUDIT_OFFSET}."
 
 
-@never_raises("Task 3 · replay from a time")
-def task3(lab) -> Verdict:
+@task_check("Task 3 · replay from a time")
+def task3(lab) -> str:
     """Group ``reports`` committed, on every partition, the first offset at or after the cutoff."""
-    name = "Task 3 · replay from a time"
     topic, group = lab.topic("orders"), lab.group("reports")
     if not topic_exists(topic):
-        return missing_topic(name, topic, _SET_UP_FIRST)
+        raise missing_topic(topic, _SET_UP_FIRST)
     wanted = offsets_for_time(topic, _cutoff(topic))
     committed = committed_offsets(group, topic)
     if not committed:
-        return Verdict(name, False, f"group {group} has committed nothing on {topic}.",
-                       "find the offsets with offsets_for_times(...) and commit them with that group.")
+        raise NotYet(f"group {group} has committed nothing on {topic}.",
+                     "find the offsets with offsets_for_times(...) and commit them with that group.")
     wrong = {p: committed.get(p) for p in wanted if committed.get(p) != wanted[p]}
     if wrong:
-        return Verdict(name, False, f"on partitions {sorted(wrong)} the group would resume at {wrong}, "
-                       "which is not the first order at or after the cutoff.",
-                       "ask offsets_for_times with TopicPartition(topic, p, orders.cutoff_ms) for every partition.")
-    return Verdict(name, True, f"group {group} will reprocess every order since the cutoff ({wanted}).")
+        raise NotYet(f"on partitions {sorted(wrong)} the group would resume at {wrong}, "
+                     "which is not the first order at or after the cutoff.",
+                     "ask offsets_for_times with TopicPartition(topic, p, orders.cutoff_ms) for every partition.")
+    return f"group {group} will reprocess every order since the cutoff ({wanted})."
 
 
-@never_raises("Task 4 · at-least-once copy")
-def task4(lab) -> Verdict:
+@task_check("Task 4 · at-least-once copy")
+def task4(lab) -> str:
     """Every order reached ``shipped`` (transformed), and group ``shipper`` finished the orders."""
-    name = "Task 4 · at-least-once copy"
     orders, shipped, group = lab.topic("orders"), lab.topic("shipped"), lab.group("shipper")
     if not topic_exists(orders):
-        return missing_topic(name, orders, _SET_UP_FIRST)
+        raise missing_topic(orders, _SET_UP_FIRST)
     if not topic_exists(shipped):
-        return missing_topic(name, shipped, "create it, then copy the orders into it.")
+        raise missing_topic(shipped, "create it, then copy the orders into it.")
     wanted = {shipped_value(r.value) for r in _read(orders)}
     copied = [r.value for r in _read(shipped)]
     missing_values = wanted - set(copied)
     if missing_values:
-        return Verdict(name, False, f"{len(missing_values)} of {len(wanted)} orders are not in {shipped} "
-                       f"(e.g. {sorted(missing_values)[0]!r}).",
-                       "produce shipped_value(order) for every order, flush, and only then commit.")
+        raise NotYet(f"{len(missing_values)} of {len(wanted)} orders are not in {shipped} "
+                     f"(e.g. {sorted(missing_values)[0]!r}).",
+                     "produce shipped_value(order) for every order, flush, and only then commit.")
     ends = {p: high for p, (low, high) in watermarks(orders).items()}
     committed = committed_offsets(group, orders)
     if committed != ends:
-        return Verdict(name, False, f"every order was copied, but group {group} has committed {committed or 'nothing'} "
-                       f"instead of the end offsets {ends}.",
-                       "commit (synchronously) after the copies are acknowledged, with group.id=lab.group('shipper').")
+        raise NotYet(f"every order was copied, but group {group} has committed {committed or 'nothing'} "
+                     f"instead of the end offsets {ends}.",
+                     "commit (synchronously) after the copies are acknowledged, with group.id=lab.group('shipper').")
     extra = len(copied) - len(wanted)
-    return Verdict(name, True, f"all {len(wanted)} orders shipped"
-                   + (f" ({extra} twice — fine for at-least-once)" if extra else "") + f"; {group} is at the end.")
+    return (f"all {len(wanted)} orders shipped"
+            + (f" ({extra} twice — fine for at-least-once)" if extra else "") + f"; {group} is at the end.")

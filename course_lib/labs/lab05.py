@@ -16,8 +16,7 @@ from ..clients import client_config
 from ..errors import CourseError
 from ..offsets_topic import GroupMetadata, OffsetCommit, group_history, read_offsets_topic
 from ..session import connect
-from .checking import missing_topic, never_raises, topic_exists
-from .verdict import Verdict
+from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["Events", "PARTITIONS", "PER_PARTITION", "prepare", "task1", "task2", "task3"]
 
@@ -53,15 +52,16 @@ def _behind(group: str, topic: str) -> dict[int, int]:
             if committed.get(p, 0) != high}
 
 
-def _not_finished(name: str, group: str, topic: str, hint: str) -> Verdict | None:
+def _require_finished(group: str, topic: str, hint: str) -> None:
+    """Raise ``NotYet`` unless ``group`` has committed the end of every partition of ``topic``."""
     behind = _behind(group, topic)
     if not behind:
-        return None
+        return
     if len(behind) == PARTITIONS and sum(behind.values()) == PARTITIONS * PER_PARTITION:
-        return Verdict(name, False, f"group {group} has committed nothing on {topic}.", hint)
-    return Verdict(name, False, f"group {group} has not committed everything yet: records left per partition "
-                   f"{behind}.", "keep the members running until every record is read, and close() them (or wait "
-                   "a second for auto-commit) so the last positions are committed.")
+        raise NotYet(f"group {group} has committed nothing on {topic}.", hint)
+    raise NotYet(f"group {group} has not committed everything yet: records left per partition "
+                 f"{behind}.", "keep the members running until every record is read, and close() them (or wait "
+                 "a second for auto-commit) so the last positions are committed.")
 
 
 def _owned(generation, topic: str) -> dict[str, set[int]]:
@@ -69,43 +69,39 @@ def _owned(generation, topic: str) -> dict[str, set[int]]:
     return {m.member_id: {p for t, p in m.assignment if t == topic} for m in generation.members}
 
 
-@never_raises("Task 1 · two groups, everything twice")
-def task1(lab) -> Verdict:
-    name, topic = "Task 1 · two groups, everything twice", lab.topic("events")
+@task_check("Task 1 · two groups, everything twice")
+def task1(lab) -> str:
+    topic = lab.topic("events")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "run the set-up cell at the top of the lab first.")
+        raise missing_topic(topic, "run the set-up cell at the top of the lab first.")
     for label in ("billing", "analytics"):
         group = lab.group(label)
-        unfinished = _not_finished(name, group, topic,
-                                   f"read the events with group.id=lab.group({label!r}) — its own group, so it gets "
-                                   "every event — with auto.offset.reset=earliest, then close() the consumer.")
-        if unfinished is not None:
-            return unfinished
-    return Verdict(name, True, f"both groups committed the end of all {PARTITIONS} partitions: "
-                   f"each read all {PARTITIONS * PER_PARTITION} events.")
+        _require_finished(group, topic,
+                          f"read the events with group.id=lab.group({label!r}) — its own group, so it gets "
+                          "every event — with auto.offset.reset=earliest, then close() the consumer.")
+    return (f"both groups committed the end of all {PARTITIONS} partitions: "
+            f"each read all {PARTITIONS * PER_PARTITION} events.")
 
 
-@never_raises("Task 2 · three members, two partitions each")
-def task2(lab) -> Verdict:
-    name, topic, group = "Task 2 · three members, two partitions each", lab.topic("events"), lab.group("workers")
+@task_check("Task 2 · three members, two partitions each")
+def task2(lab) -> str:
+    topic, group = lab.topic("events"), lab.group("workers")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "run the set-up cell at the top of the lab first.")
+        raise missing_topic(topic, "run the set-up cell at the top of the lab first.")
     history = group_history(group)
     if not history:
-        return Verdict(name, False, f"the coordinator has no record of group {group}.",
-                       "start 3 consumers with group.id=lab.group('workers') on the events topic.")
+        raise NotYet(f"the coordinator has no record of group {group}.",
+                     "start 3 consumers with group.id=lab.group('workers') on the events topic.")
     shared = [g for g in history if len(g.members) == 3
               and sorted(len(ps) for ps in _owned(g, topic).values()) == [2, 2, 2]]
     if not shared:
         largest = max(len(g.members) for g in history)
-        return Verdict(name, False, f"group {group} never had 3 members holding 2 partitions each (at most "
-                       f"{largest} member{'s' if largest != 1 else ''} at once).",
-                       "start all 3 members, then wait until the group has settled before they finish.")
-    unfinished = _not_finished(name, group, topic, "let the 3 members read every event before you close them.")
-    if unfinished is not None:
-        return unfinished
-    return Verdict(name, True, f"3 members shared the {PARTITIONS} partitions 2-2-2 (generation "
-                   f"{shared[-1].generation}) and the group committed every event.")
+        raise NotYet(f"group {group} never had 3 members holding 2 partitions each (at most "
+                     f"{largest} member{'s' if largest != 1 else ''} at once).",
+                     "start all 3 members, then wait until the group has settled before they finish.")
+    _require_finished(group, topic, "let the 3 members read every event before you close them.")
+    return (f"3 members shared the {PARTITIONS} partitions 2-2-2 (generation "
+            f"{shared[-1].generation}) and the group committed every event.")
 
 
 def _takeover(records, topic: str):
@@ -147,31 +143,29 @@ def _takeover(records, topic: str):
     return None
 
 
-@never_raises("Task 3 · survive a crash")
-def task3(lab) -> Verdict:
-    name, topic, group = "Task 3 · survive a crash", lab.topic("events"), lab.group("resilient")
+@task_check("Task 3 · survive a crash")
+def task3(lab) -> str:
+    topic, group = lab.topic("events"), lab.group("resilient")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "run the set-up cell at the top of the lab first.")
+        raise missing_topic(topic, "run the set-up cell at the top of the lab first.")
     records = read_offsets_topic(group)
     if not any(isinstance(r.value, GroupMetadata) for r in records):
-        return Verdict(name, False, f"the coordinator has no record of group {group}.",
-                       "start at least 2 members with group.id=lab.group('resilient'), one of them able to "
-                       "crash (a Group member added with process=True).")
+        raise NotYet(f"the coordinator has no record of group {group}.",
+                     "start at least 2 members with group.id=lab.group('resilient'), one of them able to "
+                     "crash (a Group member added with process=True).")
     takeover = _takeover(records, topic)
     if takeover is None:
-        return Verdict(name, False, f"group {group} never lost a member whose unfinished partitions the others "
-                       "then took over and processed.",
-                       "crash one member (group.crash(member)) while its partitions still have unread events "
-                       "— make each event cost some work, e.g. Group(..., work_ms=100) — and let the others finish.")
-    unfinished = _not_finished(name, group, topic, "let the survivors read every event before you close them.")
-    if unfinished is not None:
-        return unfinished
+        raise NotYet(f"group {group} never lost a member whose unfinished partitions the others "
+                     "then took over and processed.",
+                     "crash one member (group.crash(member)) while its partitions still have unread events "
+                     "— make each event cost some work, e.g. Group(..., work_ms=100) — and let the others finish.")
+    _require_finished(group, topic, "let the survivors read every event before you close them.")
     generation, partitions, quiet_ms, session_ms = takeover
     if quiet_ms < session_ms / 2:
-        return Verdict(name, False, f"a member left and the others took over its partitions {partitions}, but they "
-                       f"moved {quiet_ms / 1000:.1f} s after its last sign of life — sooner than a crash allows "
-                       f"(session.timeout.ms={session_ms}): it left cleanly, with close() and a LeaveGroup.",
-                       "crash it instead: a member added with group.add(process=True), then group.crash(member).")
-    return Verdict(name, True, f"a member dropped out (generation {generation.generation}); the "
-                   f"{len(generation.members)} survivor(s) took over partitions {partitions}, carried on "
-                   "where it had committed, and the group committed every event.")
+        raise NotYet(f"a member left and the others took over its partitions {partitions}, but they "
+                     f"moved {quiet_ms / 1000:.1f} s after its last sign of life — sooner than a crash allows "
+                     f"(session.timeout.ms={session_ms}): it left cleanly, with close() and a LeaveGroup.",
+                     "crash it instead: a member added with group.add(process=True), then group.crash(member).")
+    return (f"a member dropped out (generation {generation.generation}); the "
+            f"{len(generation.members)} survivor(s) took over partitions {partitions}, carried on "
+            "where it had committed, and the group committed every event.")

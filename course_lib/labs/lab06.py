@@ -11,8 +11,7 @@ down, because a check of a half-healed cluster would only confuse.
 from ..admin import describe_topic, topic_config
 from ..cluster import course_cluster
 from ..reading import read_all
-from .checking import NotYet, missing_topic, never_raises, topic_exists
-from .verdict import Verdict
+from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["PAYMENTS", "READINGS", "payment", "reading", "task1", "task2", "task3"]
 
@@ -65,94 +64,94 @@ def _replication_problem(topic: str, cluster) -> tuple[str, str] | None:
     return None
 
 
-@never_raises("Task 1 · a topic that survives a broker")
-def task1(lab) -> Verdict:
-    name, topic = "Task 1 · a topic that survives a broker", lab.topic("payments")
+@task_check("Task 1 · a topic that survives a broker")
+def task1(lab) -> str:
+    topic = lab.topic("payments")
     cluster = _every_broker_up()
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it with create_topic(..., replication_factor=3, config={...}).")
+        raise missing_topic(topic, "create it with create_topic(..., replication_factor=3, config={...}).")
     info = describe_topic(topic, cluster)
     if len(info.partitions) != 3:
-        return Verdict(name, False, f"{topic} has {len(info.partitions)} partitions, not 3.",
-                       "recreate it with partitions=3 (lab.topic gives a fresh name if you run the lab again).")
+        raise NotYet(f"{topic} has {len(info.partitions)} partitions, not 3.",
+                     "recreate it with partitions=3 (lab.topic gives a fresh name if you run the lab again).")
     if info.replication_factor != 3:
-        return Verdict(name, False, f"{topic} has replication factor {info.replication_factor}: "
-                       f"{'one broker failure loses data' if info.replication_factor == 1 else 'too few copies'}.",
-                       "replication_factor=3 puts a copy of every partition on each of the three brokers.")
+        raise NotYet(f"{topic} has replication factor {info.replication_factor}: "
+                     f"{'one broker failure loses data' if info.replication_factor == 1 else 'too few copies'}.",
+                     "replication_factor=3 puts a copy of every partition on each of the three brokers.")
     value = topic_config(topic, cluster).get("min.insync.replicas")  # set on the topic, not inherited
     if value is None:
-        return Verdict(name, False, f"{topic} takes min.insync.replicas from the broker's default, not from the topic.",
-                       "set it on the topic: config={'min.insync.replicas': 2}, so it holds on any cluster.")
+        raise NotYet(f"{topic} takes min.insync.replicas from the broker's default, not from the topic.",
+                     "set it on the topic: config={'min.insync.replicas': 2}, so it holds on any cluster.")
     if value != "2":
-        return Verdict(name, False, f"{topic} has min.insync.replicas={value}.",
-                       "with 1, acks=all accepts a single copy; with 3, one broker down stops every acks=all "
-                       "write. 2 is the usual choice for replication factor 3.")
-    return Verdict(name, True, f"{topic}: 3 partitions, 3 replicas each, acks=all needs 2 in sync.")
+        raise NotYet(f"{topic} has min.insync.replicas={value}.",
+                     "with 1, acks=all accepts a single copy; with 3, one broker down stops every acks=all "
+                     "write. 2 is the usual choice for replication factor 3.")
+    return f"{topic}: 3 partitions, 3 replicas each, acks=all needs 2 in sync."
 
 
-@never_raises("Task 2 · write through a failure")
-def task2(lab) -> Verdict:
-    name, topic = "Task 2 · write through a failure", lab.topic("payments")
+@task_check("Task 2 · write through a failure")
+def task2(lab) -> str:
+    topic = lab.topic("payments")
     cluster = _every_broker_up()
     if not topic_exists(topic):
-        return missing_topic(name, topic, "do task 1 first.")
+        raise missing_topic(topic, "do task 1 first.")
     records = read_all(topic, cluster=cluster)
     stored = {(r.key, r.value) for r in records}
     missing = [payment(i) for i in range(PAYMENTS) if payment(i) not in stored]
     if missing:
-        return Verdict(name, False, f"{len(missing)} of {PAYMENTS} payments are not stored with their key "
-                       f"(e.g. {missing[0][1]} with key {missing[0][0]}).",
-                       "send all of checks.payment(i) for i in range(100) with acks='all' and check every "
-                       "delivery report; flush() before you start the broker again.")
+        raise NotYet(f"{len(missing)} of {PAYMENTS} payments are not stored with their key "
+                     f"(e.g. {missing[0][1]} with key {missing[0][0]}).",
+                     "send all of checks.payment(i) for i in range(100) with acks='all' and check every "
+                     "delivery report; flush() before you start the broker again.")
     first_ms = min(r.timestamp for r in records if (r.key, r.value) in set(map(payment, range(PAYMENTS))))
     if not _restarted_since(cluster, first_ms):
-        return Verdict(name, False, "the payments are stored, but no broker was restarted after they were written: "
-                       "they were not written with a broker down.",
-                       "cluster.kill_broker(n) first, write the payments, then cluster.start_broker(n).")
+        raise NotYet("the payments are stored, but no broker was restarted after they were written: "
+                     "they were not written with a broker down.",
+                     "cluster.kill_broker(n) first, write the payments, then cluster.start_broker(n).")
     if problem := _replication_problem(topic, cluster):
-        return Verdict(name, False, *problem)
-    return Verdict(name, True, f"all {PAYMENTS} payments survived the broker's absence, and every partition has "
-                   "all 3 replicas in sync again.")
+        raise NotYet(*problem)
+    return (f"all {PAYMENTS} payments survived the broker's absence, and every partition has "
+            "all 3 replicas in sync again.")
 
 
-@never_raises("Task 3 · lose nothing, end balanced")
-def task3(lab) -> Verdict:
-    name, topic = "Task 3 · lose nothing, end balanced", lab.topic("stream")
+@task_check("Task 3 · lose nothing, end balanced")
+def task3(lab) -> str:
+    topic = lab.topic("stream")
     cluster = _every_broker_up()
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it (3 partitions, 3 replicas, min.insync.replicas=2).")
+        raise missing_topic(topic, "create it (3 partitions, 3 replicas, min.insync.replicas=2).")
     info = describe_topic(topic, cluster)
     min_insync = topic_config(topic, cluster, only_changed=False).get("min.insync.replicas")
     if info.replication_factor != 3 or min_insync != "2":
-        return Verdict(name, False, f"{topic} needs replication factor 3 and min.insync.replicas=2 "
-                       f"(it has {info.replication_factor} and {min_insync}).",
-                       "create it as in task 1.")
+        raise NotYet(f"{topic} needs replication factor 3 and min.insync.replicas=2 "
+                     f"(it has {info.replication_factor} and {min_insync}).",
+                     "create it as in task 1.")
     records = read_all(topic, cluster=cluster)
     numbers = [int(r.value) for r in records if r.value is not None and str(r.value).isdigit()]
     missing = sorted(set(range(READINGS)) - set(numbers))
     if missing:
         shown = ", ".join(map(str, missing[:5])) + (" …" if len(missing) > 5 else "")
-        return Verdict(name, False, f"{len(missing)} of {READINGS} sequence numbers are missing ({shown}).",
-                       "a record is safe only when its delivery report says so: use acks=all, let the producer "
-                       "retry through the failover, flush(), and send again whatever reported an error.")
+        raise NotYet(f"{len(missing)} of {READINGS} sequence numbers are missing ({shown}).",
+                     "a record is safe only when its delivery report says so: use acks=all, let the producer "
+                     "retry through the failover, flush(), and send again whatever reported an error.")
     first_ms = min(r.timestamp for r in records)
     restarted = _restarted_since(cluster, first_ms)
     if not restarted:
-        return Verdict(name, False, f"all {READINGS} readings are stored, but no broker was restarted after the "
-                       "stream began: kill one while it runs.",
-                       "e.g. cluster.kill_broker(n) after the 200th record, and cluster.start_broker(n) in a finally:.")
+        raise NotYet(f"all {READINGS} readings are stored, but no broker was restarted after the "
+                     "stream began: kill one while it runs.",
+                     "e.g. cluster.kill_broker(n) after the 200th record, and cluster.start_broker(n) in a finally:.")
     if problem := _replication_problem(topic, cluster):
-        return Verdict(name, False, *problem)
+        raise NotYet(*problem)
     info = describe_topic(topic, cluster)
     misplaced = [p for p in info.partitions if p.leader != p.replicas[0]]
     if misplaced:
         p = misplaced[0]
-        return Verdict(name, False, f"partition {p.partition} is led by broker {p.leader}, not by its preferred "
-                       f"leader {p.replicas[0]} (the first of its replicas {list(p.replicas)}).",
-                       "a restarted broker comes back as a follower: run a preferred-leader election "
-                       "(AdminClient.elect_leaders(ElectionType.PREFERRED, ...)).")
+        raise NotYet(f"partition {p.partition} is led by broker {p.leader}, not by its preferred "
+                     f"leader {p.replicas[0]} (the first of its replicas {list(p.replicas)}).",
+                     "a restarted broker comes back as a follower: run a preferred-leader election "
+                     "(AdminClient.elect_leaders(ElectionType.PREFERRED, ...)).")
     duplicates = len(numbers) - len(set(numbers))
     extra = f" ({duplicates} duplicates from retries — harmless here, an idempotent producer avoids them)" \
         if duplicates else ""
-    return Verdict(name, True, f"all {READINGS} sequence numbers stored through broker {restarted[0]}'s restart"
-                   f"{extra}; every partition in sync and led by its preferred leader.")
+    return (f"all {READINGS} sequence numbers stored through broker {restarted[0]}'s restart"
+            f"{extra}; every partition in sync and led by its preferred leader.")

@@ -10,8 +10,7 @@ from ..admin import committed_offsets, create_topic, watermarks
 from ..batches import data_batches
 from ..produce import produce
 from ..reading import read_all
-from .checking import missing_topic, never_raises, topic_exists
-from .verdict import Verdict
+from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["PAYMENTS", "COMMITTED", "ABORTED", "ORDERS", "invoice", "seed_orders", "task1", "task2", "task3"]
 
@@ -40,74 +39,71 @@ def seed_orders(lab) -> str:
     return topic
 
 
-@never_raises("Task 1 · no duplicates")
-def task1(lab) -> Verdict:
+@task_check("Task 1 · no duplicates")
+def task1(lab) -> str:
     """Payments 0..PAYMENTS-1 each stored once, by an idempotent producer."""
-    name = "Task 1 · no duplicates"
     topic = lab.topic("payments")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it and send the numbers with an idempotent producer.")
+        raise missing_topic(topic, "create it and send the numbers with an idempotent producer.")
     values = [r.value for r in read_all(topic)]
     if sorted(values) != sorted(str(i) for i in range(PAYMENTS)):
         extra = len(values) - len(set(values))
-        return Verdict(name, False, f"the topic holds {len(values)} records ({extra} duplicates); it should hold "
-                       f"the numbers 0 to {PAYMENTS - 1}, each exactly once.",
-                       "send str(i) for i in range(200), once each; recreate the topic to start over.")
+        raise NotYet(f"the topic holds {len(values)} records ({extra} duplicates); it should hold "
+                     f"the numbers 0 to {PAYMENTS - 1}, each exactly once.",
+                     "send str(i) for i in range(200), once each; recreate the topic to start over.")
     anonymous = [b for b in data_batches(topic) if b.producer_id < 0]
     if anonymous:
-        return Verdict(name, False, f"{len(anonymous)} batches carry no producer id, so the broker could not "
-                       "have dropped a retried duplicate.",
-                       "set enable.idempotence=True on the producer, then recreate the topic and send again.")
-    return Verdict(name, True, f"{PAYMENTS} payments, each once, every batch with a producer id.")
+        raise NotYet(f"{len(anonymous)} batches carry no producer id, so the broker could not "
+                     "have dropped a retried duplicate.",
+                     "set enable.idempotence=True on the producer, then recreate the topic and send again.")
+    return f"{PAYMENTS} payments, each once, every batch with a producer id."
 
 
-@never_raises("Task 2 · commit and abort")
-def task2(lab) -> Verdict:
+@task_check("Task 2 · commit and abort")
+def task2(lab) -> str:
     """One committed transaction (COMMITTED) and one aborted one (ABORTED) in the ledger."""
-    name = "Task 2 · commit and abort"
     topic = lab.topic("ledger")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it, then use a producer with a transactional.id.")
+        raise missing_topic(topic, "create it, then use a producer with a transactional.id.")
     committed = sorted(r.value for r in read_all(topic, "read_committed"))
     everything = sorted(r.value for r in read_all(topic, "read_uncommitted"))
     if committed != sorted(COMMITTED):
         leaked = sorted(set(committed) & set(ABORTED))
-        return Verdict(name, False, f"read_committed readers see {committed}"
-                       + (f", including {leaked} that should have been aborted" if leaked else "")
-                       + f"; they should see exactly {COMMITTED}.",
-                       "begin_transaction(), produce, commit_transaction() for the first three; "
-                       "the same with abort_transaction() for the other two.")
+        raise NotYet(f"read_committed readers see {committed}"
+                     + (f", including {leaked} that should have been aborted" if leaked else "")
+                     + f"; they should see exactly {COMMITTED}.",
+                     "begin_transaction(), produce, commit_transaction() for the first three; "
+                     "the same with abort_transaction() for the other two.")
     if everything != sorted(COMMITTED + ABORTED):
-        return Verdict(name, False, "the aborted records are not in the log: read_uncommitted readers should see "
-                       "all five.", "write the two records inside a transaction and abort it — do not skip them.")
-    return Verdict(name, True, "read_committed sees the three committed records; the aborted two are in the log, "
-                   "hidden.")
+        raise NotYet("the aborted records are not in the log: read_uncommitted readers should see "
+                     "all five.", "write the two records inside a transaction and abort it — do not skip them.")
+    return ("read_committed sees the three committed records; the aborted two are in the log, "
+            "hidden.")
 
 
-@never_raises("Task 3 · exactly once through a crash")
-def task3(lab) -> Verdict:
+@task_check("Task 3 · exactly once through a crash")
+def task3(lab) -> str:
     """Every order invoiced exactly once (read_committed), offsets committed to the end, one aborted batch."""
-    name = "Task 3 · exactly once through a crash"
     source, target, group = lab.topic("orders"), lab.topic("invoices"), lab.group("invoicer")
     if not topic_exists(source):
-        return missing_topic(name, source, "run the cell with checks.seed_orders(lab) first.")
+        raise missing_topic(source, "run the cell with checks.seed_orders(lab) first.")
     if not topic_exists(target):
-        return missing_topic(name, target, "create it and write the invoices there, in transactions.")
+        raise missing_topic(target, "create it and write the invoices there, in transactions.")
     expected = sorted((r.key, invoice(r.value)) for r in read_all(source))
     committed = sorted((r.key, r.value) for r in read_all(target, "read_committed"))
     if committed != expected:
-        return Verdict(name, False, f"read_committed readers see {len(committed)} invoices ({len(set(committed))} "
-                       f"different); there should be {len(expected)}, one per order, keyed by customer.",
-                       "invoice each order once: output and offsets in the same transaction "
-                       "(send_offsets_to_transaction).")
+        raise NotYet(f"read_committed readers see {len(committed)} invoices ({len(set(committed))} "
+                     f"different); there should be {len(expected)}, one per order, keyed by customer.",
+                     "invoice each order once: output and offsets in the same transaction "
+                     "(send_offsets_to_transaction).")
     ends = {p: high for p, (_, high) in watermarks(source).items()}
     offsets = committed_offsets(group, source)
     if offsets != ends:
-        return Verdict(name, False, f"group {group} has committed {offsets}, not the end of every partition "
-                       f"{ends}.", "consume with this group id and send its offsets to the transaction.")
+        raise NotYet(f"group {group} has committed {offsets}, not the end of every partition "
+                     f"{ends}.", "consume with this group id and send its offsets to the transaction.")
     if len(read_all(target, "read_uncommitted")) <= len(committed):
-        return Verdict(name, False, "the output has every invoice once, but no aborted batch: there was no crash.",
-                       "run your processor once with a crash mid-transaction (e.g. crash_after=1), then again "
-                       "with the same transactional.id.")
-    return Verdict(name, True, f"{len(expected)} orders invoiced exactly once through a crash; the group's offsets "
-                   "are at the end of the input.")
+        raise NotYet("the output has every invoice once, but no aborted batch: there was no crash.",
+                     "run your processor once with a crash mid-transaction (e.g. crash_after=1), then again "
+                     "with the same transactional.id.")
+    return (f"{len(expected)} orders invoiced exactly once through a crash; the group's offsets "
+            "are at the end of the input.")

@@ -8,8 +8,7 @@ for good: no record, not even its tombstone, while every other product keeps its
 from ..admin import topic_config, watermarks
 from ..reading import read_all
 from ..retention import key_counts, latest_values
-from .checking import missing_topic, never_raises, topic_exists
-from .verdict import Verdict
+from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["MAX_RETENTION_MS", "PRICE_UPDATES", "RETIRED", "KEPT", "task1", "task2", "task3"]
 
@@ -25,71 +24,68 @@ def _policies(topic: str) -> set[str]:
     return set(topic_config(topic, only_changed=False).get("cleanup.policy", "delete").split(","))
 
 
-@never_raises("Task 1 · retention deleted a segment")
-def task1(lab) -> Verdict:
+@task_check("Task 1 · retention deleted a segment")
+def task1(lab) -> str:
     """Time retention of at most MAX_RETENTION_MS that has already deleted at least one segment."""
-    name = "Task 1 · retention deleted a segment"
     topic = lab.topic("clicks")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it with retention.ms and a small segment.ms.")
+        raise missing_topic(topic, "create it with retention.ms and a small segment.ms.")
     config = topic_config(topic, only_changed=False)
     retention = int(config.get("retention.ms", "-1"))
     if "delete" not in _policies(topic) or not 0 < retention <= MAX_RETENTION_MS:
-        return Verdict(name, False, f"its cleanup.policy is {config.get('cleanup.policy')} and retention.ms "
-                       f"{retention}; records should be deleted after at most {MAX_RETENTION_MS} ms.",
-                       "cleanup.policy=delete (the default) with retention.ms=10000 or less.")
+        raise NotYet(f"its cleanup.policy is {config.get('cleanup.policy')} and retention.ms "
+                     f"{retention}; records should be deleted after at most {MAX_RETENTION_MS} ms.",
+                     "cleanup.policy=delete (the default) with retention.ms=10000 or less.")
     starts = {p: start for p, (start, _) in watermarks(topic).items()}
     if not any(start > 0 for start in starts.values()):
-        return Verdict(name, False, f"no segment has been deleted yet (log start offsets {starts}).",
-                       "only closed segments are deleted: set segment.ms to ~2000, write a few batches a few "
-                       "seconds apart, then wait for retention.ms plus the 5 s check interval.")
-    return Verdict(name, True, f"retention.ms={retention} and the broker has deleted old segments "
-                   f"(log start offsets {starts}).")
+        raise NotYet(f"no segment has been deleted yet (log start offsets {starts}).",
+                     "only closed segments are deleted: set segment.ms to ~2000, write a few batches a few "
+                     "seconds apart, then wait for retention.ms plus the 5 s check interval.")
+    return (f"retention.ms={retention} and the broker has deleted old segments "
+            f"(log start offsets {starts}).")
 
 
-@never_raises("Task 2 · one price per product")
-def task2(lab) -> Verdict:
+@task_check("Task 2 · one price per product")
+def task2(lab) -> str:
     """A compacted topic holding exactly one record, the latest price, per kept product."""
-    name = "Task 2 · one price per product"
     topic = lab.topic("prices")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it with cleanup.policy=compact and write checks.PRICE_UPDATES to it.")
+        raise missing_topic(topic, "create it with cleanup.policy=compact and write checks.PRICE_UPDATES to it.")
     if _policies(topic) != {"compact"}:
-        return Verdict(name, False, f"its cleanup.policy is {','.join(sorted(_policies(topic)))}; a price list "
-                       "must keep the latest price forever.", "use cleanup.policy=compact (without delete).")
+        raise NotYet(f"its cleanup.policy is {','.join(sorted(_policies(topic)))}; a price list "
+                     "must keep the latest price forever.", "use cleanup.policy=compact (without delete).")
     records = read_all(topic)
     counts = key_counts(records)
     if any(counts[product] != 1 for product in KEPT):
         seen = {product: counts[product] for product in KEPT}
-        return Verdict(name, False, f"records per product: {seen}; compaction should leave one each.",
-                       "the cleaner skips the active segment: small segment.ms, min.cleanable.dirty.ratio=0.01, "
-                       "then write one more record after segment.ms has passed, and wait a few seconds.")
+        raise NotYet(f"records per product: {seen}; compaction should leave one each.",
+                     "the cleaner skips the active segment: small segment.ms, min.cleanable.dirty.ratio=0.01, "
+                     "then write one more record after segment.ms has passed, and wait a few seconds.")
     latest = latest_values(records)
     wrong = {p: latest[p] for p in KEPT if latest[p] != KEPT[p]}
     if wrong:
-        return Verdict(name, False, f"these products do not show their last price: {wrong}.",
-                       "write checks.PRICE_UPDATES in order; the last record per key wins.")
-    return Verdict(name, True, f"compacted: {len(KEPT)} products, one record each, with the latest price.")
+        raise NotYet(f"these products do not show their last price: {wrong}.",
+                     "write checks.PRICE_UPDATES in order; the last record per key wins.")
+    return f"compacted: {len(KEPT)} products, one record each, with the latest price."
 
 
-@never_raises("Task 3 · retire a product for good")
-def task3(lab) -> Verdict:
+@task_check("Task 3 · retire a product for good")
+def task3(lab) -> str:
     """RETIRED is gone completely (no tombstone either); the other products keep their latest price."""
-    name = "Task 3 · retire a product for good"
     topic = lab.topic("prices")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "do task 2 first.")
+        raise missing_topic(topic, "do task 2 first.")
     if sum(high for _, high in watermarks(topic).values()) < len(PRICE_UPDATES):
-        return Verdict(name, False, "the price updates were never all written to the topic.", "do task 2 first.")
+        raise NotYet("the price updates were never all written to the topic.", "do task 2 first.")
     records = read_all(topic)
     left = [r.value for r in records if r.key == RETIRED]
     if left:
         what = "its tombstone is still there" if left == [None] else f"it still has records {left}"
-        return Verdict(name, False, f"{RETIRED}: {what}.",
-                       "write a tombstone (value None); it is removed after delete.retention.ms by a later "
-                       "cleaning, which needs new dirty data and a rolled segment.")
+        raise NotYet(f"{RETIRED}: {what}.",
+                     "write a tombstone (value None); it is removed after delete.retention.ms by a later "
+                     "cleaning, which needs new dirty data and a rolled segment.")
     latest = latest_values(records)
     if any(latest.get(p) != price for p, price in KEPT.items()):
-        return Verdict(name, False, f"the other products lost their prices: {[latest.get(p) for p in KEPT]}.",
-                       "only the retired product should go.")
-    return Verdict(name, True, f"{RETIRED} is gone without a trace; the other products keep their latest price.")
+        raise NotYet(f"the other products lost their prices: {[latest.get(p) for p in KEPT]}.",
+                     "only the retired product should go.")
+    return f"{RETIRED} is gone without a trace; the other products keep their latest price."

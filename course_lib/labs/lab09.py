@@ -16,8 +16,7 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 
 from ..registry import registry_url
 from ..wire import raw_values, split_frame
-from .checking import missing_topic, never_raises, topic_exists
-from .verdict import Verdict
+from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["PAYMENT_FIELDS", "PAYMENTS", "payment", "subject", "task1", "task2", "task3"]
 
@@ -56,58 +55,58 @@ def _fields(schema_str: str) -> dict:
     return {f["name"]: f["type"] for f in parsed.get("fields", [])}
 
 
-@never_raises("Task 1 · register a schema")
-def task1(lab) -> Verdict:
-    name, wanted = "Task 1 · register a schema", subject(lab)
+@task_check("Task 1 · register a schema")
+def task1(lab) -> str:
+    wanted = subject(lab)
     registry = _registry()
     if not _versions(registry, wanted):
-        return Verdict(name, False, f"the registry has no subject {wanted}.",
-                       "registry.register_schema(checks.subject(lab), Schema(your_schema_text, 'AVRO')).")
+        raise NotYet(f"the registry has no subject {wanted}.",
+                     "registry.register_schema(checks.subject(lab), Schema(your_schema_text, 'AVRO')).")
     first = registry.get_version(wanted, 1)
     if first.schema.schema_type not in (None, "AVRO"):
-        return Verdict(name, False, f"version 1 of {wanted} is a {first.schema.schema_type} schema, not Avro.",
-                       "pass 'AVRO' as the schema type.")
+        raise NotYet(f"version 1 of {wanted} is a {first.schema.schema_type} schema, not Avro.",
+                     "pass 'AVRO' as the schema type.")
     fields = _fields(first.schema.schema_str)
     if not fields:
-        return Verdict(name, False, f"version 1 of {wanted} is not an Avro record: {first.schema.schema_str}",
-                       'an Avro record schema looks like {"type": "record", "name": "Payment", "fields": [...]}.')
+        raise NotYet(f"version 1 of {wanted} is not an Avro record: {first.schema.schema_str}",
+                     'an Avro record schema looks like {"type": "record", "name": "Payment", "fields": [...]}.')
     if fields != PAYMENT_FIELDS:
-        return Verdict(name, False, f"version 1 of {wanted} has the fields {fields}, not {PAYMENT_FIELDS}.",
-                       "names and types must match exactly; start again with a new Lab('09') if you registered "
-                       "a wrong version 1.")
-    return Verdict(name, True, f"{wanted} version 1 (schema id {first.schema_id}) has the payment fields.")
+        raise NotYet(f"version 1 of {wanted} has the fields {fields}, not {PAYMENT_FIELDS}.",
+                     "names and types must match exactly; start again with a new Lab('09') if you registered "
+                     "a wrong version 1.")
+    return f"{wanted} version 1 (schema id {first.schema_id}) has the payment fields."
 
 
-@never_raises("Task 2 · produce Avro records")
-def task2(lab) -> Verdict:
-    name, topic, wanted = "Task 2 · produce Avro records", lab.topic("payments"), subject(lab)
+@task_check("Task 2 · produce Avro records")
+def task2(lab) -> str:
+    topic, wanted = lab.topic("payments"), subject(lab)
     if not topic_exists(topic):
-        return missing_topic(name, topic, "create it, then produce the payments with an AvroSerializer.")
+        raise missing_topic(topic, "create it, then produce the payments with an AvroSerializer.")
     values = raw_values(topic)
     if not values:
-        return Verdict(name, False, f"{topic} holds no record yet.", "produce the payments, then flush().")
+        raise NotYet(f"{topic} holds no record yet.", "produce the payments, then flush().")
     registry = _registry()
     ids = {registry.get_version(wanted, v).schema_id for v in _versions(registry, wanted)}
     for offset, value in enumerate(values):
         if value is None or len(value) < 6 or value[0] != 0:
-            return Verdict(name, False, f"record {offset} of {topic} does not start with the magic byte 0: "
-                           f"{(value or b'')[:12]!r}", "serialize each value with AvroSerializer(...)(payment, "
-                           "SerializationContext(topic, MessageField.VALUE)) — not json.dumps or str.")
+            raise NotYet(f"record {offset} of {topic} does not start with the magic byte 0: "
+                         f"{(value or b'')[:12]!r}", "serialize each value with AvroSerializer(...)(payment, "
+                         "SerializationContext(topic, MessageField.VALUE)) — not json.dumps or str.")
         frame = split_frame(value)
         if frame.schema_id not in ids:
-            return Verdict(name, False, f"record {offset} names schema id {frame.schema_id}, which is no version "
-                           f"of {wanted} (its ids: {sorted(ids)}).",
-                           "serialize with the schema registered in task 1, for this topic's value.")
+            raise NotYet(f"record {offset} names schema id {frame.schema_id}, which is no version "
+                         f"of {wanted} (its ids: {sorted(ids)}).",
+                         "serialize with the schema registered in task 1, for this topic's value.")
     context = SerializationContext(topic, MessageField.VALUE)
     decode = AvroDeserializer(registry)
     decoded = [decode(value, context) for value in values]
     found = [{k: order.get(k) for k in PAYMENT_FIELDS} for order in decoded]
     missing = [i for i in range(PAYMENTS) if payment(i) not in found]
     if missing:
-        return Verdict(name, False, f"{len(missing)} of the {PAYMENTS} payments are not on {topic} "
-                       f"(e.g. {payment(missing[0])}).", "produce checks.payment(i) for i in range(checks.PAYMENTS).")
-    return Verdict(name, True, f"{len(values)} records on {topic}, each framed 0 + schema id "
-                   f"{sorted({split_frame(v).schema_id for v in values})} + Avro, all {PAYMENTS} payments decoded.")
+        raise NotYet(f"{len(missing)} of the {PAYMENTS} payments are not on {topic} "
+                     f"(e.g. {payment(missing[0])}).", "produce checks.payment(i) for i in range(checks.PAYMENTS).")
+    return (f"{len(values)} records on {topic}, each framed 0 + schema id "
+            f"{sorted({split_frame(v).schema_id for v in values})} + Avro, all {PAYMENTS} payments decoded.")
 
 
 def _verdict_between(registry, old: str, new: str, level: str) -> bool:
@@ -125,36 +124,36 @@ def _verdict_between(registry, old: str, new: str, level: str) -> bool:
             pass
 
 
-@never_raises("Task 3 · evolve for old and new consumers")
-def task3(lab) -> Verdict:
-    name, topic, wanted = "Task 3 · evolve for old and new consumers", lab.topic("payments"), subject(lab)
+@task_check("Task 3 · evolve for old and new consumers")
+def task3(lab) -> str:
+    topic, wanted = lab.topic("payments"), subject(lab)
     registry = _registry()
     versions = _versions(registry, wanted)
     if not versions:
-        return Verdict(name, False, f"the registry has no subject {wanted} yet.", "do tasks 1 and 2 first.")
+        raise NotYet(f"the registry has no subject {wanted} yet.", "do tasks 1 and 2 first.")
     if len(versions) < 2:
-        return Verdict(name, False, f"{wanted} has {len(versions)} version(s); version 2 is not registered yet.",
-                       "register a second schema under the same subject.")
+        raise NotYet(f"{wanted} has {len(versions)} version(s); version 2 is not registered yet.",
+                     "register a second schema under the same subject.")
     previous, latest = (registry.get_version(wanted, v) for v in versions[-2:])
     added = set(_fields(latest.schema.schema_str)) - set(_fields(previous.schema.schema_str))
     if not added:
-        return Verdict(name, False, f"version {latest.version} of {wanted} adds no field to version "
-                       f"{previous.version}.", "add one field to the record's fields.")
+        raise NotYet(f"version {latest.version} of {wanted} adds no field to version "
+                     f"{previous.version}.", "add one field to the record's fields.")
     old, new = previous.schema.schema_str, latest.schema.schema_str
     if not _verdict_between(registry, old, new, "BACKWARD"):
-        return Verdict(name, False, f"consumers on version {latest.version} cannot read records written with "
-                       f"version {previous.version}: the registry says it is not BACKWARD compatible "
-                       f"(added {sorted(added)}).", "give every new field a default.")
+        raise NotYet(f"consumers on version {latest.version} cannot read records written with "
+                     f"version {previous.version}: the registry says it is not BACKWARD compatible "
+                     f"(added {sorted(added)}).", "give every new field a default.")
     if not _verdict_between(registry, old, new, "FORWARD"):
-        return Verdict(name, False, f"consumers still on version {previous.version} cannot read records written "
-                       f"with version {latest.version}: not FORWARD compatible.",
-                       "only add fields; keep every old field and its type.")
+        raise NotYet(f"consumers still on version {previous.version} cannot read records written "
+                     f"with version {latest.version}: not FORWARD compatible.",
+                     "only add fields; keep every old field and its type.")
     if not topic_exists(topic):
-        return missing_topic(name, topic, "do task 2 first.")
+        raise missing_topic(topic, "do task 2 first.")
     ids = {split_frame(v).schema_id for v in raw_values(topic) if v and len(v) > 5 and v[0] == 0}
     lacking = [f"version {r.version} (id {r.schema_id})" for r in (previous, latest) if r.schema_id not in ids]
     if lacking:
-        return Verdict(name, False, f"{topic} holds no record written with {' or '.join(lacking)}.",
-                       "produce at least one record with a serializer for each of the two versions.")
-    return Verdict(name, True, f"version {latest.version} adds {sorted(added)}; the registry finds it backward and "
-                   f"forward compatible, and {topic} holds records of both versions.")
+        raise NotYet(f"{topic} holds no record written with {' or '.join(lacking)}.",
+                     "produce at least one record with a serializer for each of the two versions.")
+    return (f"version {latest.version} adds {sorted(added)}; the registry finds it backward and "
+            f"forward compatible, and {topic} holds records of both versions.")

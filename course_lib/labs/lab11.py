@@ -2,8 +2,7 @@
 
 from ..admin import committed_offsets, describe_topic, topic_config, watermarks
 from ..session import connect
-from .checking import never_raises, require_topic
-from .verdict import Verdict
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["PARTITIONS", "RECORDS", "REREAD", "SETTINGS", "task1", "task2", "task3"]
 
@@ -19,62 +18,59 @@ def _payments(lab):
     return describe_topic(lab.topic("payments"), connect(quiet=True))
 
 
-@never_raises("Task 1 · a topic from the command line")
-def task1(lab) -> Verdict:
+@task_check("Task 1 · a topic from the command line")
+def task1(lab) -> str:
     """``payments`` has 6 partitions, 3 replicas and the two settings."""
-    name = "Task 1 · a topic from the command line"
     info = _payments(lab)
     if len(info.partitions) != PARTITIONS or info.replication_factor != 3:
-        return Verdict(name, False, f"the topic has {len(info.partitions)} partitions × {info.replication_factor} "
-                       f"replicas, not {PARTITIONS} × 3.", "delete it (kafka-topics --delete) and create it again.")
+        raise NotYet(f"the topic has {len(info.partitions)} partitions × {info.replication_factor} "
+                     f"replicas, not {PARTITIONS} × 3.", "delete it (kafka-topics --delete) and create it again.")
     config = topic_config(info.name, connect(quiet=True))
     wrong = [f"{key}={config.get(key, '(default)')}" for key, value in SETTINGS.items() if config.get(key) != value]
     if wrong:
-        return Verdict(name, False, f"the topic has {', '.join(wrong)}.",
-                       "pass each setting as --config key=value, or change it with kafka-configs --alter.")
-    return Verdict(name, True, f"{info.name}: {PARTITIONS} partitions × 3 replicas, "
-                   + ", ".join(f"{k}={v}" for k, v in SETTINGS.items()) + ".")
+        raise NotYet(f"the topic has {', '.join(wrong)}.",
+                     "pass each setting as --config key=value, or change it with kafka-configs --alter.")
+    return (f"{info.name}: {PARTITIONS} partitions × 3 replicas, "
+            + ", ".join(f"{k}={v}" for k, v in SETTINGS.items()) + ".")
 
 
-@never_raises("Task 2 · produce and consume with the console tools")
-def task2(lab) -> Verdict:
+@task_check("Task 2 · produce and consume with the console tools")
+def task2(lab) -> str:
     """At least 12 keyed records in ``payments``, all read and committed by the group ``audit``."""
-    name = "Task 2 · produce and consume with the console tools"
     info = _payments(lab)
     cluster = connect(quiet=True)
     ends = {p: high for p, (low, high) in watermarks(info.name, cluster).items()}
     if sum(ends.values()) < RECORDS:
-        return Verdict(name, False, f"the topic holds {sum(ends.values())} records, fewer than {RECORDS}.",
-                       "kafka-console-producer with --reader-property parse.key=true reads key:value lines from stdin.")
+        raise NotYet(f"the topic holds {sum(ends.values())} records, fewer than {RECORDS}.",
+                     "kafka-console-producer with --reader-property parse.key=true reads key:value lines from stdin.")
     if sum(1 for end in ends.values() if end) < 2:
-        return Verdict(name, False, "every record landed in one partition: were they keyed?",
-                       "--reader-property parse.key=true --reader-property key.separator=: and lines like user-1:10.")
+        raise NotYet("every record landed in one partition: were they keyed?",
+                     "--reader-property parse.key=true --reader-property key.separator=: and lines like user-1:10.")
     committed = committed_offsets(lab.group("audit"), info.name, cluster)
     behind = {p: end - committed.get(p, 0) for p, end in ends.items() if end > committed.get(p, 0)}
     if behind:
-        return Verdict(name, False, f"the group {lab.group('audit')} has not committed the end of partitions "
-                       f"{sorted(behind)} ({sum(behind.values())} records unread).",
-                       "kafka-console-consumer --group ... --from-beginning --max-messages N commits when it exits.")
-    return Verdict(name, True, f"{sum(ends.values())} keyed records over {sum(1 for e in ends.values() if e)} "
-                   f"partitions, all read by {lab.group('audit')}.")
+        raise NotYet(f"the group {lab.group('audit')} has not committed the end of partitions "
+                     f"{sorted(behind)} ({sum(behind.values())} records unread).",
+                     "kafka-console-consumer --group ... --from-beginning --max-messages N commits when it exits.")
+    return (f"{sum(ends.values())} keyed records over {sum(1 for e in ends.values() if e)} "
+            f"partitions, all read by {lab.group('audit')}.")
 
 
-@never_raises("Task 3 · rewind a consumer group")
-def task3(lab) -> Verdict:
+@task_check("Task 3 · rewind a consumer group")
+def task3(lab) -> str:
     """The group was rewound so it re-reads exactly the last 2 records of every partition."""
-    name = "Task 3 · rewind a consumer group"
     info = _payments(lab)
     cluster = connect(quiet=True)
     marks = watermarks(info.name, cluster)
     want = {p: max(low, high - REREAD) for p, (low, high) in marks.items() if high > low}
     committed = committed_offsets(lab.group("audit"), info.name, cluster)
     if not want:
-        return Verdict(name, False, "the topic has no records to re-read yet.", "do task 2 first.")
+        raise NotYet("the topic has no records to re-read yet.", "do task 2 first.")
     wrong = {p: committed.get(p) for p, offset in want.items() if committed.get(p) != offset}
     if wrong:
-        return Verdict(name, False, f"partitions {sorted(wrong)} are committed at "
-                       f"{[wrong[p] for p in sorted(wrong)]}, not {[want[p] for p in sorted(wrong)]}.",
-                       f"kafka-consumer-groups --reset-offsets --shift-by -{REREAD} --all-topics ... --execute "
-                       "(the group must have no running members).")
-    return Verdict(name, True, f"{lab.group('audit')} will re-read the last {REREAD} records of each partition "
-                   f"(committed {dict(sorted(committed.items()))}).")
+        raise NotYet(f"partitions {sorted(wrong)} are committed at "
+                     f"{[wrong[p] for p in sorted(wrong)]}, not {[want[p] for p in sorted(wrong)]}.",
+                     f"kafka-consumer-groups --reset-offsets --shift-by -{REREAD} --all-topics ... --execute "
+                     "(the group must have no running members).")
+    return (f"{lab.group('audit')} will re-read the last {REREAD} records of each partition "
+            f"(committed {dict(sorted(committed.items()))}).")

@@ -8,8 +8,7 @@ how many record batches the producer sent (``linger.ms``, ``batch.size``), how m
 from ..batches import data_batches
 from ..perf import payloads
 from ..reading import read_all
-from .checking import NotYet, never_raises, require_topic
-from .verdict import Verdict
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["RECORDS", "RECORD_SIZE", "TUNED_RECORDS", "MIN_UNBATCHED", "MAX_BATCHED", "MAX_COMPRESSED_SHARE",
            "MAX_TUNED_BATCHES", "MAX_TUNED_SHARE", "task1", "task2", "task3"]
@@ -34,39 +33,36 @@ def _stored_batches(topic: str, count: int) -> list:
     return data_batches(topic)
 
 
-@never_raises("Task 1 · batching")
-def task1(lab) -> Verdict:
+@task_check("Task 1 · batching")
+def task1(lab) -> str:
     """The same records one batch per record (≥ MIN_UNBATCHED batches) and in very few (≤ MAX_BATCHED)."""
-    name = "Task 1 · batching"
     one_by_one = _stored_batches(lab.topic("one-by-one"), RECORDS)
     if len(one_by_one) < MIN_UNBATCHED:
-        return Verdict(name, False, f"one-by-one holds {len(one_by_one)} batches; at least {MIN_UNBATCHED} wanted.",
-                       "no lingering and a batch.size (or batch.num.messages) that fits only one record.")
+        raise NotYet(f"one-by-one holds {len(one_by_one)} batches; at least {MIN_UNBATCHED} wanted.",
+                     "no lingering and a batch.size (or batch.num.messages) that fits only one record.")
     batched = _stored_batches(lab.topic("batched"), RECORDS)
     if len(batched) > MAX_BATCHED:
-        return Verdict(name, False, f"batched holds {len(batched)} batches; at most {MAX_BATCHED} wanted.",
-                       "linger longer (linger.ms) so the producer gathers the records before sending.")
-    return Verdict(name, True, f"{RECORDS} records in {len(one_by_one)} batches one way, {len(batched)} the other.")
+        raise NotYet(f"batched holds {len(batched)} batches; at most {MAX_BATCHED} wanted.",
+                     "linger longer (linger.ms) so the producer gathers the records before sending.")
+    return f"{RECORDS} records in {len(one_by_one)} batches one way, {len(batched)} the other."
 
 
-@never_raises("Task 2 · compression")
-def task2(lab) -> Verdict:
+@task_check("Task 2 · compression")
+def task2(lab) -> str:
     """The records compressed to at most MAX_COMPRESSED_SHARE of their raw size on disk."""
-    name = "Task 2 · compression"
     batches = _stored_batches(lab.topic("compressed"), RECORDS)
     codecs = {b.compression for b in batches}
     share = sum(b.size for b in batches) / (RECORDS * RECORD_SIZE)
     if "none" in codecs or share > MAX_COMPRESSED_SHARE:
-        return Verdict(name, False, f"the batches use {sorted(codecs)} and take {share:.0%} of the raw bytes; at most "
-                       f"{MAX_COMPRESSED_SHARE:.0%} wanted.",
-                       "set compression.type on the producer; bigger batches (linger.ms) compress better.")
-    return Verdict(name, True, f"{'/'.join(sorted(codecs))} batches take {share:.0%} of the raw bytes.")
+        raise NotYet(f"the batches use {sorted(codecs)} and take {share:.0%} of the raw bytes; at most "
+                     f"{MAX_COMPRESSED_SHARE:.0%} wanted.",
+                     "set compression.type on the producer; bigger batches (linger.ms) compress better.")
+    return f"{'/'.join(sorted(codecs))} batches take {share:.0%} of the raw bytes."
 
 
-@never_raises("Task 3 · tuned for throughput, safely")
-def task3(lab) -> Verdict:
+@task_check("Task 3 · tuned for throughput, safely")
+def task3(lab) -> str:
     """TUNED_RECORDS records, idempotent, in ≤ MAX_TUNED_BATCHES batches taking ≤ MAX_TUNED_SHARE of the raw bytes."""
-    name = "Task 3 · tuned for throughput, safely"
     batches = _stored_batches(lab.topic("tuned"), TUNED_RECORDS)
     share = sum(b.size for b in batches) / (TUNED_RECORDS * RECORD_SIZE)
     problems = []
@@ -77,7 +73,7 @@ def task3(lab) -> Verdict:
     if share > MAX_TUNED_SHARE:
         problems.append(f"{share:.0%} of the raw bytes (at most {MAX_TUNED_SHARE:.0%})")
     if problems:
-        return Verdict(name, False, "; ".join(problems) + ".",
-                       "combine enable.idempotence, a long enough linger.ms, a big batch.size and a codec.")
-    return Verdict(name, True, f"{TUNED_RECORDS} records, idempotent, in {len(batches)} batches taking "
-                   f"{share:.0%} of the raw bytes.")
+        raise NotYet("; ".join(problems) + ".",
+                     "combine enable.idempotence, a long enough linger.ms, a big batch.size and a codec.")
+    return (f"{TUNED_RECORDS} records, idempotent, in {len(batches)} batches taking "
+            f"{share:.0%} of the raw bytes.")

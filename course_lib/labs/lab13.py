@@ -11,8 +11,7 @@ from collections import Counter
 from ..admin import committed_offsets, describe_topic, topic_config, watermarks
 from ..capstone import generate_rides, read_to_end
 from ..settings import scaled
-from .checking import NotYet, never_raises, require_topic
-from .verdict import Verdict
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["RIDE_COUNT", "expected_city_revenue", "lab_rides", "task1", "task2", "task3", "task4"]
 
@@ -67,8 +66,8 @@ def _written_in_transactions(topic: str, records_seen: int) -> bool:
     return offsets_used > records_seen
 
 
-@never_raises("Task 1")
-def task1(lab) -> Verdict:
+@task_check("Task 1 · produce the rides")
+def task1(lab) -> str:
     """Every ride of the data set in ``rides``, once, keyed by rider id, in 3 partitions."""
     topic = lab.topic("rides")
 
@@ -80,11 +79,11 @@ def task1(lab) -> Verdict:
     if any(r.key != v.get("rider_id") for r, v in zip(records, values)):
         raise NotYet("some records are not keyed by their rider id.",
                      "use the rider id as the key, so each rider's rides stay in order in one partition")
-    return Verdict("Task 1", True, f"all {len(values)} rides are in {topic!r}, once each, keyed by rider.")
+    return f"all {len(values)} rides are in {topic!r}, once each, keyed by rider."
 
 
-@never_raises("Task 2")
-def task2(lab) -> Verdict:
+@task_check("Task 2 · a compacted output topic")
+def task2(lab) -> str:
     """``city-revenue`` exists and is compacted."""
     topic = lab.topic("city-revenue")
 
@@ -93,11 +92,11 @@ def task2(lab) -> Verdict:
     if "compact" not in policy:
         raise NotYet(f"{topic!r} has cleanup.policy={policy}, so old totals would never be compacted away.",
                      "set cleanup.policy=compact (alter_topic_config or recreate the topic)")
-    return Verdict("Task 2", True, f"{topic!r} is compacted (cleanup.policy={policy}).")
+    return f"{topic!r} is compacted (cleanup.policy={policy})."
 
 
-@never_raises("Task 3")
-def task3(lab) -> Verdict:
+@task_check("Task 3 · keep the completed rides, exactly once")
+def task3(lab) -> str:
     """``completed`` holds each completed ride once, written in transactions that also committed the
     ``cleaner`` group's offsets to the end of ``rides``."""
     topic, group, rides_topic = lab.topic("completed"), lab.group("cleaner"), lab.topic("rides")
@@ -119,11 +118,11 @@ def task3(lab) -> Verdict:
     if committed != {p: end for p, end in ends.items() if end > 0}:
         raise NotYet(f"group {group!r} has committed {committed}, not the end offsets {ends} of {rides_topic!r}.",
                      "send the consumer's positions with send_offsets_to_transaction before each commit")
-    return Verdict("Task 3", True, f"{len(values)} completed rides, once each, written in transactions with the group's offsets.")
+    return f"{len(values)} completed rides, once each, written in transactions with the group's offsets."
 
 
-@never_raises("Task 4")
-def task4(lab) -> Verdict:
+@task_check("Task 4 · revenue per city")
+def task4(lab) -> str:
     """``city-revenue`` read as a table (read_committed, latest value per key) equals the revenue per
     city computed from the data set, and was written in transactions."""
     topic = lab.topic("city-revenue")
@@ -145,4 +144,4 @@ def task4(lab) -> Verdict:
     if not _written_in_transactions(topic, len(read_to_end(topic, "read_uncommitted"))):
         raise NotYet(f"{topic!r} was not written in transactions.",
                      "write the totals with a transactional producer, with the input offsets in the same transaction")
-    return Verdict("Task 4", True, f"the revenue of all {len(expected)} cities is right, and it was written exactly once.")
+    return f"the revenue of all {len(expected)} cities is right, and it was written exactly once."

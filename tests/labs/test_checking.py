@@ -1,4 +1,4 @@
-"""The lab framework's guard: an error of the cluster or the registry is a not-yet verdict; a bug still raises."""
+"""The lab framework's ``task_check``: a message passes, ``NotYet`` or a cluster error is not yet, a bug still raises."""
 
 import httpx
 import pytest
@@ -6,11 +6,11 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from course_lib.errors import CourseError
-from course_lib.labs.checking import NotYet, never_raises
+from course_lib.labs.checking import NotYet, task_check
 
 
 def _failing_check(error: Exception):
-    @never_raises("Task 9 · guarded")
+    @task_check("Task 9 · guarded")
     def check(lab):
         raise error
     return check
@@ -33,18 +33,28 @@ def test_a_bug_in_the_check_itself_is_not_hidden():
         _failing_check(ZeroDivisionError())(lab=None)
 
 
-def test_a_passing_check_returns_its_own_verdict():
-    @never_raises("Task 9 · guarded")
+def test_the_returned_message_is_a_passed_verdict_named_after_the_task():
+    @task_check("Task 9 · guarded")
     def check(lab):
-        return lab
-    assert check("the verdict") == "the verdict"
+        return f"{lab} is done."
+    verdict = check("the topic")
+    assert verdict and (verdict.task, verdict.message) == ("Task 9 · guarded", "the topic is done.")
+
+
+def test_a_check_that_returns_no_message_raises_instead_of_passing():
+    @task_check("Task 9 · guarded")
+    def check(lab):
+        if lab == "finished":
+            return "all done."
+    with pytest.raises(TypeError, match="must return its success message or raise NotYet, not return None"):
+        check("halfway")
 
 
 def test_not_yet_raised_deep_inside_a_check_becomes_its_verdict():
     def helper():
         raise NotYet("broker 2 is still down.", "start it again.")
 
-    @never_raises("Task 9 · guarded")
+    @task_check("Task 9 · guarded")
     def check(lab):
         helper()
         return "unreachable"
