@@ -3,6 +3,11 @@
 Lessons that count what is stored (lost or duplicated records in lesson 07, what compaction kept in
 lesson 08) need "everything, then stop" — not a consumer that waits for more. Partition EOF events
 say when each partition is read to its end. Introduced in lesson 07.
+
+A ``read_committed`` reader's end is the *last stable offset*. ``commit_transaction()`` returns before the
+brokers have written the commit markers, so right after it the last stable offset can still trail the high
+watermark for a moment: an end reached below the high watermark counts only once it has held for
+``SETTLE_SECONDS`` (a transaction that really is open holds it for good).
 """
 
 import time
@@ -19,6 +24,18 @@ from .session import connect
 __all__ = ["read_all"]
 
 PARTITION_EOF = -191  # KafkaError._PARTITION_EOF
+SETTLE_SECONDS = 3.0
+
+
+def _high_watermarks(topic: str, partitions: list[int], cluster) -> dict[int, int]:
+    """Each partition's high watermark, asked as read_uncommitted: a read_committed client's "high" is the
+    last stable offset instead."""
+    probe = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
+                                   isolation_level="read_uncommitted"))
+    try:
+        return {p: probe.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
+    finally:
+        probe.close()
 
 
 def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None, timeout: float = 30) -> list[Record]:
@@ -36,10 +53,11 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                                       enable_auto_commit=False, isolation_level=isolation_level,
                                       enable_partition_eof=True))
     try:
-        consumer.assign([TopicPartition(topic, p, consumer.get_watermark_offsets(TopicPartition(topic, p),
-                                                                                 timeout=10)[0])
-                         for p in partitions])
+        starts = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[0] for p in partitions}
+        highs = _high_watermarks(topic, partitions, cluster)
+        consumer.assign([TopicPartition(topic, p, start) for p, start in starts.items()])
         records, finished = [], set()
+        below_high_since: dict[int, float] = {}  # partition → when it first ended below its high watermark
         deadline = time.monotonic() + timeout
         while len(finished) < len(partitions):
             if time.monotonic() > deadline:
@@ -49,9 +67,13 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
             for message in consumer.consume(500, timeout=0.5):
                 if message.error():
                     if message.error().code() == PARTITION_EOF:
-                        finished.add(message.partition())
+                        if message.offset() < highs[message.partition()]:
+                            below_high_since.setdefault(message.partition(), time.monotonic())
+                        else:
+                            finished.add(message.partition())
                     continue
                 records.append(from_message(message))
+            finished |= {p for p, since in below_high_since.items() if time.monotonic() - since >= SETTLE_SECONDS}
         return sorted(records, key=lambda r: (r.partition, r.offset))
     finally:
         consumer.close()

@@ -1,12 +1,14 @@
 """Transactions on the real cluster: aborted records hidden from read_committed, exactly-once through a crash."""
 
+import time
+
 import pytest
 from confluent_kafka import KafkaException
 
 from course_lib import CourseError
 from course_lib.admin import create_topic
 from course_lib.produce import produce
-from course_lib.reading import read_all
+from course_lib.reading import SETTLE_SECONDS, read_all
 from course_lib.transactions import process_exactly_once, transactional_producer, write_transaction
 
 
@@ -22,6 +24,26 @@ def test_an_aborted_transaction_is_visible_only_to_read_uncommitted(cluster, uni
     assert [r.value for r in everything] == ["a", "b", "c", "x", "y"]
     # offset 3 holds the commit marker and 6 the abort marker: the data records skip them
     assert [r.offset for r in everything] == [0, 1, 2, 4, 5]
+
+
+def test_read_committed_stops_at_an_open_transaction_after_a_short_settle(cluster, unique):
+    topic = unique("tx-open")
+    create_topic(topic, partitions=2, cluster=cluster)
+    produce(topic, [("k", "before")], cluster=cluster)
+    started = time.monotonic()
+    assert [r.value for r in read_all(topic, "read_committed", cluster)] == ["before"]
+    assert time.monotonic() - started < SETTLE_SECONDS, "no transaction: the end is final at once"
+    producer = transactional_producer(unique("tx-open-id"), cluster)
+    producer.begin_transaction()
+    producer.produce(topic, key=b"k", value=b"open")
+    producer.flush(30)
+    try:
+        started = time.monotonic()
+        assert [r.value for r in read_all(topic, "read_committed", cluster)] == ["before"]
+        assert SETTLE_SECONDS <= time.monotonic() - started < 20, "an open transaction holds the end for good"
+        assert [r.value for r in read_all(topic, "read_uncommitted", cluster)] == ["before", "open"]
+    finally:
+        producer.abort_transaction(30)
 
 
 def test_read_all_rejects_an_unknown_isolation_level(cluster):
