@@ -62,7 +62,7 @@ def test_a_crashed_member_is_noticed_only_after_the_session_timeout(cluster, top
         group.crash(victim)
         group.wait_settled(60)
         waited = time.monotonic() - started
-        assert victim.state == "crashed" and 5 <= waited < 30, waited  # session.timeout.ms = 6 s
+        assert victim.state == "crashed" and 4 <= waited < 30, waited  # session.timeout.ms = 6 s, from its last heartbeat
         assert sorted(tp for a in group.assignments().values() for tp in a) == [(topic, 0), (topic, 1), (topic, 2)]
 
 
@@ -88,10 +88,10 @@ def test_the_new_consumer_protocol_assigns_on_the_broker(cluster, topic):
 
 
 def test_throughput_rows_count_every_record_for_each_group_size(cluster, topic):
-    rows = measure_throughput(topic, counts=(1, 3), work_ms=5)
+    rows = measure_throughput(topic, counts=(1, 3), work_ms=20)
     assert [(r.consumers, r.records, r.idle) for r in rows] == [(1, 60, 0), (3, 60, 0)]
-    # 60 records x 5 ms of work: one member needs >= 0.3 s, three share it
-    assert rows[0].seconds >= 0.3 and rows[1].records_per_s > rows[0].records_per_s
+    # 60 records x 20 ms of work: one member needs >= 1.2 s, three share it (a margin no fetch delay erases)
+    assert rows[0].seconds >= 1.2 and rows[1].records_per_s > rows[0].records_per_s
 
 
 def test_an_empty_topic_cannot_be_measured(cluster):

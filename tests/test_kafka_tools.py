@@ -4,11 +4,11 @@ import pytest
 
 from course_lib import CourseError
 from course_lib.admin import create_topic, describe_topic
-from course_lib.consume import read_partition
 from course_lib.kafka_tools import dump_log_segments, parse_dump, run_tool, tool_argv
 from course_lib.logfiles import read_batches, segment_files
 from course_lib.partitioning import partition_for
 from course_lib.produce import produce
+from course_lib.reading import read_all
 
 SAMPLE = """Dumping /data/t-0/00000000000000000000.log
 Log starting offset: 0
@@ -73,6 +73,5 @@ def test_the_java_console_producer_places_keys_by_murmur2(cluster, unique):
     run_tool("kafka-console-producer", "--bootstrap-server", cluster.bootstrap_servers, "--topic", topic,
              "--reader-property", "parse.key=true", "--reader-property", "key.separator=:",
              input="".join(f"{key}:from java\n" for key in keys))
-    landed = {r.key: r.partition for p in range(6) for r in read_partition(topic, p, max_records=20, timeout=5,
-                                                                             cluster=cluster)}
+    landed = {r.key: r.partition for r in read_all(topic, cluster=cluster)}
     assert landed == {key: partition_for(key, 6, "murmur2_random") for key in keys}

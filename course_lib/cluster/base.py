@@ -199,8 +199,9 @@ class JvmCluster:
                               f"start it with `python -m course_lib start-broker {node_id}`.")
         node.process.kill()
 
-    def start_broker(self, node_id: int, timeout: float = 90) -> None:
-        """Start one stopped broker and wait until it has rejoined the cluster."""
+    def start_broker(self, node_id: int, timeout: float = 300) -> None:
+        """Start one stopped broker and wait until it has rejoined the cluster (after a kill, recovering hundreds
+        of partitions can take a loaded laptop minutes)."""
         node = self.node(node_id)
         if node.process.alive:
             return

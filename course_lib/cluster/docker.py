@@ -250,7 +250,7 @@ class DockerCluster:
                               f"start it with `python -m course_lib start-broker {node_id}`.")
         self._compose(self.project.kill(node.service), timeout=60)
 
-    def start_broker(self, node_id: int, timeout: float = 90) -> None:
+    def start_broker(self, node_id: int, timeout: float = 300) -> None:
         """Start one stopped broker and wait until it has rejoined the cluster."""
         node = self.node(node_id)
         if node.process.alive:

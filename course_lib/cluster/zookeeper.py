@@ -177,7 +177,7 @@ class ZooKeeperCluster(JvmCluster):
         super().up(timeout=timeout, quiet=quiet)
         return self
 
-    def start_broker(self, node_id: int, timeout: float = 90) -> None:
+    def start_broker(self, node_id: int, timeout: float = 300) -> None:
         """Start one broker and wait until it holds a fresh ``/brokers/ids/<id>`` znode.
 
         Other brokers' metadata may still list a broker killed moments ago, so only its new znode

@@ -161,7 +161,7 @@ def task3(lab) -> str:
                      "— make each event cost some work, e.g. Group(..., work_ms=100) — and let the others finish.")
     _require_finished(group, topic, "let the survivors read every event before you close them.")
     generation, partitions, quiet_ms, session_ms = takeover
-    if quiet_ms < session_ms / 2:
+    if quiet_ms < 0.75 * session_ms:  # a crash: the session less a heartbeat or two; close(): 1-2 s
         raise NotYet(f"a member left and the others took over its partitions {partitions}, but they "
                      f"moved {quiet_ms / 1000:.1f} s after its last sign of life — sooner than a crash allows "
                      f"(session.timeout.ms={session_ms}): it left cleanly, with close() and a LeaveGroup.",

@@ -7,7 +7,7 @@ from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from course_lib.clients import client_config
-from course_lib.views.snapshots import ClusterLink
+from course_lib.views.snapshots import ClusterLink, cluster_snapshot
 
 
 @pytest.fixture
@@ -69,3 +69,12 @@ def wait_for(condition, timeout: float, interval: float = 0.2):
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout} s: {condition.__doc__ or condition}")
         time.sleep(interval)
+
+
+def snapshot_knowing(link, topic: str, *others: str):
+    """A snapshot once the link's broker knows the new ``topic`` (brokers learn of a topic a moment apart)."""
+    def knows():
+        """the link's broker lists the new topic"""
+        snap = cluster_snapshot(link, [topic, *others])
+        return snap if topic not in snap.missing_topics else None
+    return wait_for(knows, timeout=15)

@@ -10,8 +10,8 @@ import time
 import pytest
 
 from course_lib.partitioning import partition_for
-from course_lib.views.snapshots import cluster_snapshot
 
+from conftest import snapshot_knowing
 from jupyterlab_session import REPO, LabSession, write_notebook
 
 ARTIFACTS = REPO / "test-artifacts" / "views"
@@ -39,7 +39,7 @@ def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
     page = lab.open("replication.ipynb")
     lab.run_all(page)
     page.wait_for_selector("table[data-view=replication] tr[data-partition='2']")
-    expected = {str(p): str(leader) for (_, p), leader in cluster_snapshot(link, [topic]).leaders().items()}
+    expected = {str(p): str(leader) for (_, p), leader in snapshot_knowing(link, topic).leaders().items()}
     assert rows_and_leaders(page) == expected  # one row per partition, with the leader Kafka reports
     assert page.locator("th[data-broker][data-alive=true]").count() == 3
     assert_fits(page, "the replication view")

@@ -8,12 +8,12 @@ from course_lib.views import BackgroundGroup
 from course_lib.views.snapshots import (cluster_snapshot, group_snapshot, offset_totals, rates,
                                         segments_on_disk, topic_log_snapshot, track_rebalances)
 
-from conftest import wait_for
+from conftest import snapshot_knowing, wait_for
 
 
 def test_replication_snapshot_describes_every_partition(link, make_topic):
     topic = make_topic("replication", partitions=3)
-    snap = cluster_snapshot(link, [topic, "no-such-topic-here"])
+    snap = snapshot_knowing(link, topic, "no-such-topic-here")
     assert snap.error is None
     assert [b.node_id for b in snap.brokers] == [1, 2, 3]
     assert all(b.alive and b.registered for b in snap.brokers)
@@ -30,7 +30,7 @@ def test_replication_snapshot_describes_every_partition(link, make_topic):
 @pytest.mark.last  # the broker's restart afterwards is slow on a busy machine
 def test_a_killed_broker_is_marked_dead_then_loses_its_leaderships(cluster, link, make_topic):
     topic = make_topic("failover", partitions=3)
-    leaders = cluster_snapshot(link, [topic]).leaders()
+    leaders = snapshot_knowing(link, topic).leaders()
     victim = leaders[(topic, 0)]
     cluster.kill_broker(victim)  # returns once the process is gone
     killed_at = time.monotonic()
