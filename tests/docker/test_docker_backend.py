@@ -93,7 +93,7 @@ def test_each_control_issues_its_compose_command(fake, ready):
         BASE + ["--profile", "ui", "down", "--timeout", "30"],
         BASE + ["--profile", "ui", "down", "--volumes", "--remove-orphans", "--timeout", "30"],
     ]
-    assert ready == [{"timeout": 90, "say": ready[0]["say"], "require_all": False, "node": cluster.node(3)}]
+    assert ready == [{"timeout": 300, "say": ready[0]["say"], "require_all": False, "node": cluster.node(3)}]
 
 
 def test_the_engine_is_checked_once_before_the_first_command(fake):
