@@ -102,14 +102,21 @@ def _timestamp(text: str) -> int | None:
 
 
 def parse_quorum_replication(text: str) -> tuple[ReplicaState, ...]:
-    """``describe --replication`` output (a tab-separated table) → one ``ReplicaState`` per row."""
+    """``describe --replication`` output (a tab-separated table) → one ``ReplicaState`` per row.
+
+    Lines before the table's header (a warning while the quorum elects a new leader) and lines that are not
+    rows of it are skipped."""
     lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
+    start = next((i for i, line in enumerate(lines) if line.split("\t")[0].strip() == "NodeId"), None)
+    if start is None:
         return ()
-    header = [column.strip() for column in lines[0].split("\t")]
+    header = [column.strip() for column in lines[start].split("\t")]
     rows = []
-    for line in lines[1:]:
-        row = dict(zip(header, (cell.strip() for cell in line.split("\t"))))
+    for line in lines[start + 1:]:
+        cells = [cell.strip() for cell in line.split("\t")]
+        if len(cells) != len(header) or not cells[0].lstrip("-").isdigit():
+            continue
+        row = dict(zip(header, cells))
         rows.append(ReplicaState(int(row["NodeId"]), int(row["LogEndOffset"]), int(row["Lag"]),
                                  _timestamp(row["LastFetchTimestamp"]), _timestamp(row["LastCaughtUpTimestamp"]),
                                  row["Status"]))

@@ -62,3 +62,9 @@ def test_dump_records_carry_their_batch_epoch_and_kind():
     assert (feature.type, feature.data, feature.leader_epoch, feature.is_control) == (
         "FEATURE_LEVEL_RECORD", {"name": "metadata.version", "featureLevel": 33}, 2, False)
     assert (noop.offset, noop.type, noop.create_time_ms) == (2, "NO_OP_RECORD", 1795625592528)
+
+
+def test_quorum_replication_skips_lines_around_the_table():
+    noisy = "WARN the quorum is electing a new leader\n" + REPLICATION + "\nsome trailing remark\n"
+    assert parse_quorum_replication(noisy) == parse_quorum_replication(REPLICATION)
+    assert len(parse_quorum_replication(noisy)) == 2 and parse_quorum_replication("no table at all") == ()
