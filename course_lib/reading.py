@@ -27,13 +27,13 @@ PARTITION_EOF = -191  # KafkaError._PARTITION_EOF
 SETTLE_SECONDS = 3.0
 
 
-def _high_watermarks(topic: str, partitions: list[int], cluster) -> dict[int, int]:
-    """Each partition's high watermark, asked as read_uncommitted: a read_committed client's "high" is the
-    last stable offset instead."""
+def _watermarks(topic: str, partitions: list[int], cluster) -> dict[int, tuple[int, int]]:
+    """``{partition: (log start, high watermark)}``, asked as read_uncommitted: a read_committed client's
+    "high" is the last stable offset instead."""
     probe = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
                                    isolation_level="read_uncommitted"))
     try:
-        return {p: probe.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
+        return {p: probe.get_watermark_offsets(TopicPartition(topic, p), timeout=10) for p in partitions}
     finally:
         probe.close()
 
@@ -53,9 +53,8 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                                       enable_auto_commit=False, isolation_level=isolation_level,
                                       enable_partition_eof=True))
     try:
-        starts = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[0] for p in partitions}
-        highs = _high_watermarks(topic, partitions, cluster)
-        consumer.assign([TopicPartition(topic, p, start) for p, start in starts.items()])
+        marks = _watermarks(topic, partitions, cluster)
+        consumer.assign([TopicPartition(topic, p, low) for p, (low, high) in marks.items()])
         records, finished = [], set()
         below_high_since: dict[int, float] = {}  # partition → when it first ended below its high watermark
         deadline = time.monotonic() + timeout
@@ -67,7 +66,7 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
             for message in consumer.consume(500, timeout=0.5):
                 if message.error():
                     if message.error().code() == PARTITION_EOF:
-                        if message.offset() < highs[message.partition()]:
+                        if message.offset() < marks[message.partition()][1]:
                             below_high_since.setdefault(message.partition(), time.monotonic())
                         else:
                             finished.add(message.partition())
