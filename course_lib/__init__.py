@@ -13,8 +13,9 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 from .errors import CourseError  # noqa: E402 - after the line above
 from .session import connect  # noqa: E402
+from .tidy import clean_up  # noqa: E402
 
-__all__ = ["CourseError", "connect"]
+__all__ = ["CourseError", "clean_up", "connect"]
 
 
 def _show_course_errors_briefly() -> None:

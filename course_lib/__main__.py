@@ -25,9 +25,14 @@ def _parser() -> argparse.ArgumentParser:
     logs.add_argument("node", type=int, metavar="N")
     logs.add_argument("-n", "--lines", type=int, default=40)
     commands.add_parser("setup", help="download the Kafka jars (done by `up` when needed)")
+    tidy = commands.add_parser("tidy", help="delete the topics and empty consumer groups lessons, labs and tests "
+                                            "left behind (Kafka's and the registry's own are kept)")
+    tidy.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
+    tidy.add_argument("prefixes", nargs="*", metavar="PREFIX", help="only names starting with PREFIX, e.g. lesson03")
     for name in ("up", "down", "status", "reset", "stop-broker", "kill-broker", "start-broker", "logs", "setup"):
         commands.choices[name].add_argument("--zookeeper", action="store_true",
                                             help="the ZooKeeper-mode cluster (Kafka 3.9) instead of the KRaft one")
+    parser.set_defaults(zookeeper=False)  # tidy: only the KRaft cluster, where the lessons leave their topics
     return parser
 
 
@@ -69,6 +74,9 @@ def run(argv: list[str]) -> None:
     elif args.command == "setup":
         from .jars import ensure_jars
         print(ensure_jars("zookeeper" if args.zookeeper else "kraft"))
+    elif args.command == "tidy":
+        from .tidy import tidy
+        print(tidy(cluster, dry_run=args.dry_run, prefixes=tuple(args.prefixes)))
 
 
 def main() -> int:

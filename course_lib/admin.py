@@ -4,7 +4,6 @@ Every helper is create-if-absent or otherwise safe to re-run, so a notebook can 
 from the top. Results are small dataclasses that print well in a notebook.
 """
 
-import time
 from dataclasses import dataclass
 
 from confluent_kafka import ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
@@ -13,6 +12,7 @@ from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, New
 from .clients import client_config
 from .errors import CourseError
 from .session import connect
+from .waiting import poll_until
 
 __all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "partition_leader",
            "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets",
@@ -82,15 +82,15 @@ def partition_leader(topic: str, partition: int = 0, cluster=None) -> int:
 
 
 def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        topics = admin_client(cluster).list_topics(timeout=5).topics
-        exists = name in topics and topics[name].error is None and topics[name].partitions
-        if bool(exists) == present:
-            return
-        time.sleep(0.2)
-    raise CourseError(f"Topic {name!r} did not {'appear' if present else 'disappear'} within {timeout:.0f} s; "
-                      "check `python -m course_lib status`.")
+    def listed():
+        """The topic's metadata as the broker asked lists it (None: not listed)."""
+        return admin_client(cluster).list_topics(timeout=5).topics.get(name)
+
+    def done(topic) -> bool:
+        return (topic is not None and topic.error is None and bool(topic.partitions)) == present
+
+    poll_until(listed, f"topic {name!r} to {'appear' if present else 'disappear'}", timeout, done=done,
+               advice="Check `python -m course_lib status`.")
 
 
 def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, config: dict | None = None,
@@ -115,14 +115,9 @@ def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, co
         if "TOPIC_ALREADY_EXISTS" not in str(exc):
             raise CourseError(f"Could not create topic {name!r}: {_reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=True)
-    deadline = time.monotonic() + 15
-    while True:  # brokers learn of a new topic moments apart: the next one asked may not know it yet
-        try:
-            return describe_topic(name, cluster)
-        except CourseError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    # brokers learn of a new topic moments apart: the next one asked may not know it yet
+    return poll_until(lambda: describe_topic(name, cluster), f"every broker to know the new topic {name!r}", 15,
+                      retry_on=(CourseError,))
 
 
 def delete_topic(name: str, cluster=None) -> None:
@@ -147,9 +142,8 @@ def add_partitions(name: str, total: int, cluster=None) -> TopicInfo:
     if total > current:
         client = admin_client(cluster)  # alive until the future resolves
         client.create_partitions([NewPartitions(name, total)])[name].result()
-        deadline = time.monotonic() + 15
-        while len(describe_topic(name, cluster).partitions) < total and time.monotonic() < deadline:
-            time.sleep(0.2)
+        poll_until(lambda: len(describe_topic(name, cluster).partitions), f"{name!r} to show {total} partitions", 15,
+                   done=lambda count: count >= total)
     return describe_topic(name, cluster)
 
 
@@ -210,15 +204,14 @@ def wait_until_group_empty(group: str, cluster=None, timeout: float = 60) -> Non
     members, and a consumer that has just been closed (or a console consumer that just timed out) may not
     have left it yet."""
     client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def state_and_members() -> tuple[str, int]:
         try:
             description = client.describe_consumer_groups([group], request_timeout=10)[group].result()
         except KafkaException as exc:
             raise CourseError(f"Could not describe group {group!r}: {_reason(exc)}.") from None
-        if description.state in (ConsumerGroupState.EMPTY, ConsumerGroupState.DEAD):
-            return
-        if time.monotonic() > deadline:
-            raise CourseError(f"Group {group!r} still has {len(description.members)} member(s) after {timeout:.0f} s "
-                              f"({description.state.name}); close() those consumers or stop their process, then retry.")
-        time.sleep(0.5)
+        return description.state.name, len(description.members)
+
+    poll_until(state_and_members, f"group {group!r} to have no members (its state, members)", timeout, every=0.5,
+               done=lambda seen: seen[0] in (ConsumerGroupState.EMPTY.name, ConsumerGroupState.DEAD.name),
+               advice="close() those consumers or stop their process, then retry.")

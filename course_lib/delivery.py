@@ -28,6 +28,7 @@ from .clients import client_config
 from .errors import CourseError
 from .reading import read_all
 from .session import connect
+from .waiting import poll_until
 
 __all__ = ["DeliveryOutcome", "tally", "pick_victim", "run_delivery_experiment", "read_sequence_numbers",
            "outcomes_table"]
@@ -95,16 +96,9 @@ def _create_led_by(topic: str, victim: int, cluster, timeout: float = 30) -> Non
         admin.create_topics([new], operation_timeout=15)[topic].result()
     except KafkaException as exc:
         raise CourseError(f"Could not create {topic!r} for the delivery experiment: {exc.args[0].str()}.") from None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if describe_topic(topic, cluster).partitions[0].leader == victim:
-                return
-        except CourseError:
-            pass
-        time.sleep(0.2)
-    raise CourseError(f"Broker {victim} did not become the leader of {topic!r} within {timeout:.0f} s; "
-                      "check `python -m course_lib status` and run the experiment again.")
+    poll_until(lambda: describe_topic(topic, cluster).partitions[0].leader, f"broker {victim} to lead {topic!r}",
+               timeout, done=lambda leader: leader == victim, retry_on=(CourseError,),
+               advice="Check `python -m course_lib status` and run the experiment again.")
 
 
 def read_sequence_numbers(topic: str, cluster=None) -> list[int]:
@@ -161,10 +155,13 @@ def run_delivery_experiment(settings: Mapping[str, Mapping], count: int = 2000, 
             producer.poll(0)
 
     send(0)  # the stream starts once every producer has its first record acknowledged (connections are up)
-    warm_up = time.monotonic() + 60
-    while any(0 not in reports[label] for label in settings) and time.monotonic() < warm_up:
+
+    def first_reports() -> dict[str, bool]:
         for producer in producers.values():
             producer.poll(0.05)
+        return {label: 0 in reports[label] for label in settings}
+    poll_until(first_reports, "a delivery report for every producer's first record", 60, every=0,
+               done=lambda arrived: all(arrived.values()), advice="Check `python -m course_lib status`.")
     kill_index = max(1, int(count * kill_at))
     start = time.monotonic()
     killed_at = None

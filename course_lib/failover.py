@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .errors import CourseError
 from .inspect.kraft_metadata import quorum_state
 from .inspect.zookeeper import active_controller
+from .waiting import poll_until
 
 __all__ = ["ControllerFailover", "believed_controller", "controller_epoch", "controller_failover"]
 
@@ -83,19 +84,19 @@ def controller_failover(cluster, timeout: float = 180, restart: bool = True,
     mode = "ZooKeeper" if _is_zookeeper_mode(cluster) else "KRaft"
     cluster.kill_broker(old)
     started = time.monotonic()
-    dead_named_for = None
-    while True:
+    dead_named_for = []  # the seconds until the first answer that no longer named the dead node
+
+    def named_now() -> int | None:
         named = believed_controller(cluster)
-        elapsed = time.monotonic() - started
-        if named != old and dead_named_for is None:
-            dead_named_for = elapsed
-        if named is not None and named != old and cluster.node(named).process.alive:
-            break
-        if elapsed > timeout:
-            raise CourseError(f"No other node became controller within {timeout:.0f} s of killing node {old}; "
-                              f"start it again with `python -m course_lib start-broker {old}` and look at the logs.")
-        time.sleep(0.2)
-    result = ControllerFailover(mode, old, named, old_epoch, controller_epoch(cluster), dead_named_for,
+        if named != old and not dead_named_for:
+            dead_named_for.append(time.monotonic() - started)
+        return named
+
+    named = poll_until(named_now, f"a running node other than {old} to be controller", timeout,
+                       done=lambda named: named is not None and named != old and cluster.node(named).process.alive,
+                       advice=f"Start node {old} again with `python -m course_lib start-broker {old}` "
+                              "and look at the logs.")
+    result = ControllerFailover(mode, old, named, old_epoch, controller_epoch(cluster), dead_named_for[0],
                                 time.monotonic() - started)
     if restart:
         cluster.start_broker(old, timeout=restart_timeout)

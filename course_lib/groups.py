@@ -33,6 +33,7 @@ from .clients import client_config
 from .consume import fresh_group_id
 from .errors import CourseError
 from .session import connect
+from .waiting import poll_until
 
 __all__ = ["Member", "Group", "ThroughputRow", "measure_throughput"]
 
@@ -75,7 +76,11 @@ class _PollLoop:
             consumer.incremental_unassign(partitions)
         else:
             consumer.unassign()
-        self.emit("assigned", [(tp.topic, tp.partition) for tp in consumer.assignment()])
+        try:
+            left = consumer.assignment()
+        except KafkaException:  # close() revokes as it destroys the handle: nothing is left then
+            left = []
+        self.emit("assigned", [(tp.topic, tp.partition) for tp in left])
 
     def run(self) -> None:
         consumer = Consumer(self.config)
@@ -351,16 +356,16 @@ class Group:
                 raise CourseError(f"Member {member.name} failed ({member.error}); close the group and start again.")
 
     def wait_until(self, condition, timeout: float = 60, what: str = "the condition") -> float:
-        """Poll ``condition()`` until true; return the seconds it took (``CourseError`` on timeout)."""
-        start = time.monotonic()
-        while True:
-            self._failed()
-            if condition():
-                return time.monotonic() - start
-            if time.monotonic() - start > timeout:
-                raise CourseError(f"Group {self.group_id!r}: {what} did not happen within {timeout:.0f} s "
-                                  f"(members: {self.assignments()}); check `python -m course_lib status`.")
-            time.sleep(0.25)
+        """Poll ``condition()`` until true; return the seconds it took. A failed member ends the wait at once,
+        and a wait that runs out shows the members' assignments it saw last."""
+        started = time.monotonic()
+        poll_until(self._assignments_unless_failed, f"{what} (group {self.group_id!r})", timeout, every=0.25,
+                   done=lambda _assignments: condition(), advice="Check `python -m course_lib status`.")
+        return time.monotonic() - started
+
+    def _assignments_unless_failed(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        self._failed()
+        return self.assignments()
 
     def settled(self) -> bool:
         """True when the broker has a stable group of exactly the running members, each holding what it was given."""
@@ -384,11 +389,11 @@ class Group:
 
     def wait_settled(self, timeout: float = 60) -> float:
         """Wait until the group is ``settled()``; returns the seconds it took."""
-        return self.wait_until(self.settled, timeout, "settling on an assignment")
+        return self.wait_until(self.settled, timeout, "the group to settle on an assignment")
 
     def wait_consumed(self, count: int, timeout: float = 60) -> float:
         """Wait until the members consumed ``count`` records between them; returns the seconds it took."""
-        return self.wait_until(lambda: len(self.consumed) >= count, timeout, f"consuming {count} records")
+        return self.wait_until(lambda: len(self.consumed) >= count, timeout, f"the members to consume {count} records")
 
     def __repr__(self) -> str:
         return f"<Group {self.group_id!r} on {self.topics}: {len(self.running)} running of {len(self.members)}>"

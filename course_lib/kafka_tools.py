@@ -94,7 +94,8 @@ def run_tool(tool: str, *args, input: str | None = None, timeout: float = 180, c
     """Run a Kafka tool to completion, e.g. ``run_tool("kafka-topics", "--bootstrap-server", b, "--list")``.
 
     ``input`` is sent to its stdin (the console producer reads records from there). With ``check``
-    (the default) a failing tool raises a ``CourseError`` quoting its last complaint.
+    (the default) a failing tool raises a ``CourseError`` quoting its last complaint — also when it
+    prints an ``Error:`` line and exits 0, as ``kafka-consumer-groups`` does when it refuses a reset.
     """
     argv = tool_argv(tool, *args, flavour=flavour)
     name = tool if tool in TOOLS else tool.rsplit(".", 1)[-1]
@@ -105,6 +106,9 @@ def run_tool(tool: str, *args, input: str | None = None, timeout: float = 180, c
         raise CourseError(f"Kafka's {name} did not finish within {timeout:.0f} s; check the cluster with "
                           "`python -m course_lib status`, or give the tool a limit (e.g. --timeout-ms).") from None
     run = ToolRun(tuple(argv), result.returncode, result.stdout, result.stderr, time.monotonic() - started)
+    refusal = next((line.strip() for line in run.lines + run.stderr.splitlines() if line.startswith("Error:")), None)
+    if check and run.returncode == 0 and refusal:  # kafka-consumer-groups refuses a reset and still exits 0
+        raise CourseError(f"Kafka's {name} refused: {refusal[len('Error:'):].strip()[:300]}")
     if check and run.returncode != 0:
         said = [line.strip() for line in (run.stderr + "\n" + run.stdout).splitlines() if line.strip()]
         usage_at = next((i for i, line in enumerate(said) if line.startswith("Option") and "Description" in line), 0)

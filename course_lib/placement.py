@@ -18,6 +18,7 @@ from .errors import CourseError
 from .kafka_tools import ToolRun, run_tool
 from .records import Record, from_message
 from .session import connect
+from .waiting import poll_until
 
 __all__ = ["partitions_by_key", "java_produce", "ConsumerGroup"]
 
@@ -64,19 +65,23 @@ class ConsumerGroup:
     def __enter__(self) -> "ConsumerGroup":
         for member in self.members:
             member.subscribe([self.topic])
-        deadline = time.monotonic() + self.timeout
-        while not all(self.assignments().values()):
-            if time.monotonic() > deadline:
-                self.close()
-                raise CourseError(f"The {self.size} consumers did not all get partitions of {self.topic!r} within "
-                                  f"{self.timeout:.0f} s; does the topic have at least {self.size} partitions?")
-            for member in self.members:
-                message = member.poll(0.2)
-                if message is not None and not message.error():
-                    self.close()
-                    raise CourseError(f"{self.topic!r} already held records while the group was forming; "
-                                      "produce only after entering the `with ConsumerGroup(...)` block.")
+        try:
+            poll_until(self._assignments_after_a_poll, f"all {self.size} consumers to get partitions of {self.topic!r}",
+                       self.timeout, every=0, done=lambda assignments: all(assignments.values()),
+                       advice=f"Does the topic have at least {self.size} partitions?")
+        except CourseError:
+            self.close()
+            raise
         return self
+
+    def _assignments_after_a_poll(self) -> dict[str, list[int]]:
+        """Each member polls once (that is how it joins); a record means the topic was not empty."""
+        for member in self.members:
+            message = member.poll(0.2)
+            if message is not None and not message.error():
+                raise CourseError(f"{self.topic!r} already held records while the group was forming; "
+                                  "produce only after entering the `with ConsumerGroup(...)` block.")
+        return self.assignments()
 
     def assignments(self) -> dict[str, list[int]]:
         """``{member name: partitions it owns}``."""

@@ -12,6 +12,7 @@ from confluent_kafka import ElectionType, KafkaError, KafkaException, TopicParti
 
 from .admin import PartitionInfo, TopicInfo, admin_client, describe_topic
 from .errors import CourseError
+from .waiting import poll_until
 
 __all__ = ["Healing", "explain_delivery_error", "wait_until_out_of_isr", "wait_until_in_sync",
            "wait_until_preferred_leaders", "under_replicated", "off_preferred_leader", "elect_preferred_leaders",
@@ -25,33 +26,26 @@ class Healing:
     seconds: float
 
 
-def _wait(topic: str, cluster, done, timeout: float, failure: str) -> Healing:
+def _wait(topic: str, cluster, done, timeout: float, what: str, advice: str) -> Healing:
     started = time.monotonic()
-    while True:
-        try:
-            info = describe_topic(topic, cluster)
-            if done(info):
-                return Healing(info, time.monotonic() - started)
-        except (KafkaException, CourseError):
-            pass  # a metadata request can fail while brokers come and go: ask again
-        if time.monotonic() - started > timeout:
-            raise CourseError(failure)
-        time.sleep(0.25)
+    # a metadata request can fail while brokers come and go: ask again
+    info = poll_until(lambda: describe_topic(topic, cluster), what, timeout, every=0.25, done=done,
+                      retry_on=(KafkaException, CourseError), advice=advice)
+    return Healing(info, time.monotonic() - started)
 
 
 def wait_until_out_of_isr(topic: str, broker: int, cluster, timeout: float = 60) -> Healing:
     """Wait until ``broker`` leads no partition of ``topic`` and is in no ISR (the controller fenced it)."""
-    return _wait(topic, cluster,
-                 lambda info: all(p.leader != broker and broker not in p.isr for p in info.partitions),
-                 timeout, f"Broker {broker} was still a leader or in an ISR of {topic!r} after {timeout:.0f} s; "
-                          "is it really down? `python -m course_lib status` shows the brokers.")
+    return _wait(topic, cluster, lambda info: all(p.leader != broker and broker not in p.isr for p in info.partitions),
+                 timeout, f"broker {broker} to lead no partition of {topic!r} and to leave every ISR",
+                 "Is it really down? `python -m course_lib status` shows the brokers.")
 
 
 def wait_until_in_sync(topic: str, cluster, timeout: float = 120) -> Healing:
     """Wait until every partition of ``topic`` has all its replicas in the ISR again."""
     return _wait(topic, cluster, lambda info: not under_replicated(info), timeout,
-                 f"Some partitions of {topic!r} were still under-replicated after {timeout:.0f} s; "
-                 "are all brokers up? `python -m course_lib status` shows them.")
+                 f"every replica of {topic!r} to be in sync",
+                 "Are all brokers up? `python -m course_lib status` shows them.")
 
 
 def under_replicated(info: TopicInfo) -> list[PartitionInfo]:
@@ -67,8 +61,8 @@ def off_preferred_leader(info: TopicInfo) -> list[PartitionInfo]:
 def wait_until_preferred_leaders(topic: str, cluster, timeout: float = 30) -> Healing:
     """Wait until every partition of ``topic`` is led by its preferred leader (its first replica)."""
     return _wait(topic, cluster, lambda info: not off_preferred_leader(info), timeout,
-                 f"Not every partition of {topic!r} was led by its preferred leader after {timeout:.0f} s; "
-                 "a preferred replica that is down or out of the ISR cannot lead — elect again once it is in sync.")
+                 f"every partition of {topic!r} to be led by its preferred leader",
+                 "A preferred replica that is down or out of the ISR cannot lead: elect again once it is in sync.")
 
 
 def _error_name(error) -> str:

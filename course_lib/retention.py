@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .admin import partition_leader
-from .errors import CourseError
 from .logfiles import segment_files
 from .records import Record
 from .session import connect
+from .waiting import poll_until
 
 __all__ = ["Segment", "segments", "segments_text", "wait_for", "key_counts", "latest_values"]
 
@@ -47,14 +47,12 @@ def segments_text(topic: str, partition: int = 0, cluster=None) -> str:
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str, every: float = 0.5) -> float:
-    """Poll ``condition`` until it is true and return the seconds it took; a ``CourseError`` after ``timeout``."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise CourseError(f"Waited {timeout:.0f} s for {what}, in vain; the broker works on its own schedule — "
-                              "check the topic's settings (segment.ms, retention, cleaner) and run the cell again.")
-        time.sleep(every)
-    return time.monotonic() - start
+    """Poll ``condition`` until it is true and return the seconds it took, for a lesson to print."""
+    started = time.monotonic()
+    poll_until(condition, what, timeout, every,
+               advice="The broker works on its own schedule: check the topic's settings (segment.ms, retention, "
+                      "cleaner) and run the cell again.")
+    return time.monotonic() - started
 
 
 def key_counts(records: list[Record]) -> Counter:

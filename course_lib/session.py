@@ -8,6 +8,7 @@ import os
 
 from .cluster import course_cluster
 from .errors import CourseError
+from .tidy import remember_what_exists
 
 __all__ = ["connect"]
 
@@ -25,9 +26,10 @@ def connect(autostart: bool | None = None, quiet: bool = False):
     if down and len(down) < len(cluster.nodes):
         if not quiet:
             print(f"Attached with broker(s) {', '.join(map(str, down))} down; `cluster.up()` starts them again.")
-        return cluster
-    if down and not autostart:
+    elif down and not autostart:
         raise CourseError("The course cluster is not running; start it with `python -m course_lib up` "
                           "(or `make course`) and run this cell again.")
-    cluster.up(quiet=quiet)
+    else:
+        cluster.up(quiet=quiet)
+    remember_what_exists(cluster)  # what a lesson's clean_up() leaves alone
     return cluster

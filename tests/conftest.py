@@ -2,16 +2,22 @@
 
 ``make test`` starts it before pytest and stops it after; run alone, pytest starts it on first use
 and leaves it running for the next run. Every test gets brokers back up afterwards, even when it
-killed one and then failed, so one failure never cascades into the rest of the suite.
+killed one and then failed, so one failure never cascades into the rest of the suite; every module
+deletes the topics and empty groups it created, so the cluster stays small.
 """
 
 import os
 import uuid
+import warnings
 from pathlib import Path
 
 import pytest
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import AdminClient
 
 from course_lib import connect
+from course_lib.clients import client_config
+from course_lib.tidy import delete_leftovers, find_leftovers
 
 
 def pytest_configure(config):
@@ -37,6 +43,37 @@ def brokers_back_up(request):
         for node in cluster.nodes:
             if not node.process.alive:
                 cluster.start_broker(node.node_id)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_leftovers_deleted(request):
+    """After a module that uses the cluster, delete the topics and empty groups it created (``_…`` topics
+    never): every partition slows the restart of a killed broker, and later tests kill brokers.
+
+    Best effort and quick: nothing when the cluster is down, at most a few seconds otherwise, errors only warn.
+    """
+    items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
+    if not any("cluster" in item.fixturenames for item in items):
+        yield
+        return
+    cluster = request.getfixturevalue("cluster")
+    admin = AdminClient(client_config(cluster.bootstrap_servers))
+    try:
+        before = find_leftovers(admin, timeout=5).names()
+    except KafkaException as exc:
+        warnings.warn(f"cannot list the topics before {request.module.__name__}, so none are deleted after it: "
+                      f"{exc.args[0].str()}", stacklevel=1)
+        before = None
+    yield
+    if before is None or not any(node.process.alive for node in cluster.nodes):
+        return  # nothing to compare with, or a test stopped the cluster (and meant to)
+    try:
+        created = find_leftovers(admin, timeout=5).only(lambda name: name not in before)
+        refused = delete_leftovers(admin, created, timeout=10)
+    except KafkaException as exc:
+        refused = exc.args[0].str()
+    if refused:
+        warnings.warn(f"{request.module.__name__} left behind what it created: {refused}", stacklevel=1)
 
 
 @pytest.fixture

@@ -3,22 +3,10 @@
 import time
 from pathlib import Path
 
-import pytest
-
 from course_lib.admin import create_topic, describe_topic
 from course_lib.consume import consume
 from course_lib.produce import produce
-
-
-def wait_for(condition, timeout: float, what: str):
-    """Poll ``condition`` until it returns something truthy; fail the test with ``what`` on timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    pytest.fail(f"timed out after {timeout} s waiting for {what}")
+from course_lib.waiting import poll_until
 
 
 def test_round_trip_on_a_replicated_topic(cluster, unique):
@@ -60,14 +48,14 @@ def test_killing_a_broker_moves_leaders_shrinks_and_heals_the_isr(cluster, uniqu
     cluster.kill_broker(victim)
     assert victim not in {row.node_id for row in cluster.status() if row.alive}
 
-    def failed_over():
-        parts = describe_topic(topic).partitions
-        return all(p.leader not in (victim, -1) and victim not in p.isr and len(p.isr) == 2 for p in parts) and parts
-    parts = wait_for(failed_over, 60, f"leaders to move off broker {victim} and ISRs to shrink to 2")
+    def failed_over(parts) -> bool:
+        return all(p.leader not in (victim, -1) and victim not in p.isr and len(p.isr) == 2 for p in parts)
+    parts = poll_until(lambda: describe_topic(topic).partitions,
+                       f"leaders to move off broker {victim} and ISRs to shrink to 2", 60, every=0.5, done=failed_over)
     assert all(parts[i].leader != victim for i in led_before)
     produce(topic, [("after-kill", "still accepted")], acks="all")  # 2 in-sync replicas = min.insync.replicas
 
     cluster.start_broker(victim)
-    wait_for(lambda: all(len(p.isr) == 3 for p in describe_topic(topic).partitions), 60,
-             f"broker {victim} to rejoin every ISR")
+    poll_until(lambda: describe_topic(topic).partitions, f"broker {victim} to rejoin every ISR", 60, every=0.5,
+               done=lambda parts: all(len(p.isr) == 3 for p in parts))
     assert len(consume(topic, max_records=1, timeout=20)) == 1

@@ -10,16 +10,18 @@ from course_lib.consume import consumer, fresh_group_id
 from course_lib.errors import CourseError
 from course_lib.kafka_tools import run_tool
 from course_lib.produce import produce
+from course_lib.waiting import poll_until
 
 
 def joined_member(topic: str, group: str):
     """A consumer of ``group`` that has joined it and read ``topic``."""
     member = consumer(group, enable_auto_commit=False)
     member.subscribe([topic])
-    deadline = time.monotonic() + 30
-    while not member.assignment() and time.monotonic() < deadline:
+
+    def assignment_after_a_poll():
         member.poll(0.5)
-    assert member.assignment(), "the consumer joined its group"
+        return member.assignment()
+    poll_until(assignment_after_a_poll, f"the consumer to join {group} and get {topic}'s partition", 30, every=0)
     return member
 
 
@@ -44,7 +46,8 @@ def test_a_group_that_keeps_its_member_is_one_sentence_naming_it(cluster, unique
     create_topic(topic, partitions=1)
     member = joined_member(topic, group)
     try:
-        with pytest.raises(CourseError, match=rf"^Group '{group}' still has 1 member\(s\) after 2 s .*close\(\)"):
+        with pytest.raises(CourseError, match=rf"^Waited 2 s for group '{group}' to have no members "
+                                          rf"\(its state, members\); last seen: \('[A-Z_]+', 1\)\. close\(\)"):
             wait_until_group_empty(group, timeout=2)
     finally:
         member.close()

@@ -1,14 +1,17 @@
 """course_lib.kafka_tools runs Kafka's real command-line tools from the jars and reads their output."""
 
 import pytest
+from confluent_kafka import Consumer
 
 from course_lib import CourseError
 from course_lib.admin import create_topic, describe_topic
+from course_lib.clients import client_config
 from course_lib.kafka_tools import dump_log_segments, parse_dump, run_tool, tool_argv
 from course_lib.logfiles import read_batches, segment_files
 from course_lib.partitioning import partition_for
 from course_lib.produce import produce
 from course_lib.reading import read_all
+from course_lib.waiting import poll_until
 
 SAMPLE = """Dumping /data/t-0/00000000000000000000.log
 Log starting offset: 0
@@ -75,3 +78,22 @@ def test_the_java_console_producer_places_keys_by_murmur2(cluster, unique):
              input="".join(f"{key}:from java\n" for key in keys))
     landed = {r.key: r.partition for r in read_all(topic, cluster=cluster)}
     assert landed == {key: partition_for(key, 6, "murmur2_random") for key in keys}
+
+
+def test_a_tool_that_prints_error_and_exits_0_is_one_sentence(cluster, unique):
+    """kafka-consumer-groups refuses to reset a group with members, prints ``Error: …`` and exits 0."""
+    topic, group = unique("tools-refused"), unique("tools-refused-group")
+    create_topic(topic, partitions=1, cluster=cluster)
+    member = Consumer(client_config(cluster.bootstrap_servers, group_id=group))
+    member.subscribe([topic])
+    try:
+        poll_until(lambda: member.poll(0.2) or member.assignment(), "the member to be assigned its partition",
+                   timeout=30, done=lambda _: bool(member.assignment()))
+        reset = ("--bootstrap-server", cluster.bootstrap_servers, "--group", group, "--topic", topic,
+                 "--reset-offsets", "--to-earliest", "--execute")
+        with pytest.raises(CourseError, match=r"refused: .*inactive") as refused:
+            run_tool("kafka-consumer-groups", *reset)
+        assert "\n" not in str(refused.value)
+        assert "Error:" in run_tool("kafka-consumer-groups", *reset, check=False).stdout
+    finally:
+        member.close()

@@ -38,6 +38,8 @@ def test_lessons_are_named_and_end_by_asserting_their_claim(path):
     assert LESSON_NAME.match(path.name)
     code = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
     assert "assert " in code[-1], "the last code cell should check the lesson's claim against the cluster"
+    assert code[-1].rstrip().splitlines()[-1].startswith("print(course_lib.clean_up())"), \
+        "a lesson ends by deleting what it created"
 
 
 def test_labs_are_directories_with_solution_and_student_copies():

@@ -14,6 +14,7 @@ from course_lib.inspect.tools import run_kafka_tool
 from course_lib.offsets_topic import (OFFSETS_TOPIC, GroupMetadata, OffsetCommit, decode, group_history,
                                       java_string_hash, latest_commits, partition_for, read_offsets_topic)
 from course_lib.produce import produce
+from course_lib.waiting import poll_until
 
 
 def _string(text: str) -> bytes:
@@ -57,9 +58,13 @@ def committed(cluster):
     consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=group, client_id="decoder-test",
                                       auto_offset_reset="earliest", enable_auto_commit=False))
     consumer.subscribe([topic])
-    seen, deadline = 0, time.monotonic() + 60
-    while seen < 30 and time.monotonic() < deadline:
+    seen = 0
+
+    def records_read() -> int:
+        nonlocal seen
         seen += sum(1 for m in consumer.consume(30, timeout=0.5) if m.error() is None)
+        return seen
+    poll_until(records_read, f"the consumer to read all 30 records of {topic}", 60, every=0, done=lambda n: n >= 30)
     assignment = sorted(tp.partition for tp in consumer.assignment())
     consumer.commit(asynchronous=False)
     consumer.commit(offsets=[TopicPartition(topic, 1, 4, "replay-from-here")], asynchronous=False)

@@ -27,6 +27,7 @@ from ..jars import classpath
 from ..paths import course_home
 from ..toolchain import java_executable
 from ..inspect.zookeeper import active_controller, registered_brokers
+from ..waiting import poll_until
 from .base import HERE, JvmCluster, Node, NodeStatus
 from .kraft import TEACHING_DEFAULTS, _ports_from_env
 from .ports import port_is_free, port_owner
@@ -192,20 +193,22 @@ class ZooKeeperCluster(JvmCluster):
         deadline = time.monotonic() + timeout
         # A killed broker's znode lives on until ZooKeeper expires its session (zookeeper.session.timeout.ms);
         # a broker started before that finds its id taken and shuts down (NodeExistsException).
-        while any(b.broker_id == node_id for b in registered_brokers(self)):
-            if time.monotonic() > deadline:
-                raise CourseError(f"Broker {node_id}'s old registration in ZooKeeper did not expire within "
-                                  f"{timeout:.0f} s; try `python -m course_lib start-broker {node_id} --zookeeper` again.")
-            time.sleep(0.5)
+        poll_until(lambda: [b.broker_id for b in registered_brokers(self)],
+                   f"broker {node_id}'s old registration in ZooKeeper to expire (the registered ids)", timeout,
+                   every=0.5, done=lambda ids: node_id not in ids,
+                   advice=f"Try `python -m course_lib start-broker {node_id} --zookeeper` again.")
         started_ms = time.time() * 1000
         super().start_broker(node_id, max(deadline - time.monotonic(), 10))
-        while not any(b.broker_id == node_id and b.registered_ms >= started_ms for b in registered_brokers(self)):
+
+        def registrations_unless_stopped() -> list[float]:
             if not node.process.alive:
                 raise CourseError(f"Broker {node_id} stopped during start-up; the end of its log says:\n{node.log_tail()}")
-            if time.monotonic() > deadline:
-                raise CourseError(f"Broker {node_id} did not register in ZooKeeper within {timeout:.0f} s; "
-                                  f"look at `python -m course_lib logs {node_id} --zookeeper`.")
-            time.sleep(0.5)
+            return [b.registered_ms for b in registered_brokers(self) if b.broker_id == node_id]
+        poll_until(registrations_unless_stopped,
+                   f"broker {node_id} to register in ZooKeeper after its start (its registration times, ms)",
+                   max(deadline - time.monotonic(), 0), every=0.5,
+                   done=lambda times: any(at >= started_ms for at in times),
+                   advice=f"Look at `python -m course_lib logs {node_id} --zookeeper`.")
 
     def controller_id(self) -> int | None:
         """The broker named in the ``/controller`` znode (None while no broker holds it)."""

@@ -10,12 +10,11 @@ from collections import Counter
 
 from ..admin import committed_offsets, describe_topic, topic_config, watermarks
 from ..capstone import generate_rides, read_to_end
-from ..settings import scaled
 from .checking import NotYet, require_topic, task_check
 
 __all__ = ["RIDE_COUNT", "expected_city_revenue", "lab_rides", "task1", "task2", "task3", "task4"]
 
-RIDE_COUNT = scaled(400, 150)
+RIDE_COUNT = 150
 SEED = 13
 
 

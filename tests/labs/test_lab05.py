@@ -72,7 +72,8 @@ def test_task3_rejects_a_member_leaving_after_the_work_is_done(cluster, lab):
     with Group(topic, group_id=group_id) as group:
         group.start(2)
         group.wait_settled()
-        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60, "committing")
+        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60,
+                         "the group to commit up to the end of every partition")
         group.stop()                    # nothing left for the survivor to take over
         group.wait_settled()
     verdict = checks.task3(lab)
@@ -89,7 +90,8 @@ def test_task3_rejects_a_clean_leave_passed_off_as_a_crash(cluster, lab):
         verdict = checks.task3(lab)
         assert not verdict and "never lost a member" in verdict.message  # taken over, not yet processed
         group.release()
-        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60, "committing")
+        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60,
+                         "the group to commit up to the end of every partition")
     verdict = checks.task3(lab)
     assert not verdict and "left cleanly" in verdict.message
 
@@ -103,6 +105,7 @@ def test_task3_accepts_survivors_finishing_a_crashed_members_partitions(cluster,
         group.crash(victim)             # SIGKILL: no LeaveGroup, the coordinator waits session.timeout.ms
         group.wait_settled(60)
         group.release()
-        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60, "committing")
+        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60,
+                         "the group to commit up to the end of every partition")
     verdict = checks.task3(lab)
     assert verdict, verdict

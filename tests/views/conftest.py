@@ -1,13 +1,12 @@
 """Fixtures for the view tests: a fresh topic on the real cluster, a link with short timeouts."""
 
-import time
-
 import pytest
 from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from course_lib.clients import client_config
 from course_lib.views.snapshots import ClusterLink, cluster_snapshot
+from course_lib.waiting import poll_until
 
 
 @pytest.fixture
@@ -27,14 +26,15 @@ def make_topic(cluster, unique):
         admin.create_topics([NewTopic(name, partitions, 3, config={k.replace("_", "."): str(v)
                                                                    for k, v in config.items()})],
                             operation_timeout=15)[name].result()
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
+
+        def leaders_and_isrs():
+            """``{partition: (leader, in-sync replicas)}`` as the broker asked lists them."""
             topic = admin.list_topics(name, timeout=5).topics[name]
-            if topic.error is None and len(topic.partitions) == partitions and all(
-                    p.leader >= 0 and len(p.isrs) == 3 for p in topic.partitions.values()):
-                return name
-            time.sleep(0.2)
-        raise AssertionError(f"topic {name} got no leaders within 15 s")
+            return {p.id: (p.leader, sorted(p.isrs)) for p in topic.partitions.values()}
+        poll_until(leaders_and_isrs, f"all {partitions} partitions of {name} to have a leader and 3 in-sync replicas",
+                   15, done=lambda seen: len(seen) == partitions and all(
+                       leader >= 0 and len(isr) == 3 for leader, isr in seen.values()))
+        return name
     yield make
     if made:  # fewer partitions to recover when a test kills a broker
         for future in admin.delete_topics(made, operation_timeout=15).values():
@@ -59,22 +59,13 @@ def produce(cluster):
     return send
 
 
-def wait_for(condition, timeout: float, interval: float = 0.2):
-    """Poll ``condition()`` until it returns something truthy; return it, or fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout} s: {condition.__doc__ or condition}")
-        time.sleep(interval)
-
-
 def snapshot_knowing(link, topic: str, *others: str):
-    """A snapshot once the link's broker knows the new ``topic`` (brokers learn of a topic a moment apart)."""
-    def knows():
-        """the link's broker lists the new topic"""
-        snap = cluster_snapshot(link, [topic, *others])
-        return snap if topic not in snap.missing_topics else None
-    return wait_for(knows, timeout=15)
+    """A snapshot once the link's broker knows the new ``topic`` in full health: every broker up and registered,
+    every partition led, every replica in sync (brokers learn of a topic, and of a restarted broker, a moment apart)."""
+    def knows_in_full_health(snap) -> bool:
+        mine = [p for p in snap.partitions if p.topic == topic]
+        return (snap.error is None and bool(mine) and all(b.alive and b.registered for b in snap.brokers)
+                and all(p.leader is not None and not p.under_replicated for p in mine))
+    return poll_until(lambda: cluster_snapshot(link, [topic, *others]),
+                      f"the link's broker to list the new topic {topic}, every broker up and every replica in sync", 15,
+                      done=knows_in_full_health)

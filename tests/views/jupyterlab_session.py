@@ -13,11 +13,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import nbformat
+
+from course_lib.waiting import poll_until
 
 __all__ = ["CHROMIUM", "LabSession", "ensure_chromium", "write_notebook"]
 
@@ -83,18 +84,14 @@ class LabSession:
         self.server = subprocess.Popen(argv, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
+
+        def status() -> int:
             if self.server.poll() is not None:
                 raise RuntimeError(f"JupyterLab exited at start; see {self.root / 'jupyterlab.log'}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=5) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"JupyterLab did not answer within {self.start_timeout:.0f} s")
+            with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=5) as reply:
+                return reply.status
+        poll_until(status, f"JupyterLab to answer at {self.url}/api/status", self.start_timeout, every=0.5,
+                   done=lambda code: code == 200, retry_on=(OSError,))
 
     @property
     def url(self) -> str:

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from course_lib.partitioning import partition_for
+from course_lib.waiting import poll_until
 
 from conftest import snapshot_knowing
 from jupyterlab_session import REPO, LabSession, write_notebook
@@ -40,8 +41,10 @@ def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
     lab.run_all(page)
     page.wait_for_selector("table[data-view=replication] tr[data-partition='2']")
     expected = {str(p): str(leader) for (_, p), leader in snapshot_knowing(link, topic).leaders().items()}
-    assert rows_and_leaders(page) == expected  # one row per partition, with the leader Kafka reports
-    assert page.locator("th[data-broker][data-alive=true]").count() == 3
+    poll_until(lambda: rows_and_leaders(page), "the view to show one row per partition, with the leader Kafka reports",
+               10, done=lambda rows: rows == expected)
+    poll_until(lambda: page.locator("th[data-broker][data-alive=true]").count(), "the view to show 3 brokers up", 10,
+               done=lambda alive: alive == 3)
     assert_fits(page, "the replication view")
     lab.screenshot(page, "replication-1-all-up.png")
 
@@ -116,7 +119,9 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
         const rows = [...document.querySelectorAll('table[data-view=offsets] tr[data-partition]')];
         return rows.length === 6 && rows.reduce((n, r) => n + Number(r.dataset.highWatermark.replace(/,/g, '')), 0) === 600;
     }""")
-    assert page.locator("table[data-view=offsets] [data-segment][data-state=active]").count() >= 6
+    poll_until(lambda: page.locator("table[data-view=offsets] [data-segment][data-state=active]").count(),
+               "the offsets tab to list an active segment for each of the 6 partitions", 10,
+               done=lambda active: active >= 6)
     assert_fits(page, "the offsets tab")
     lab.screenshot(page, "dashboard-3-offsets.png")
 

@@ -7,8 +7,9 @@ import pytest
 from course_lib.views import BackgroundGroup
 from course_lib.views.snapshots import (cluster_snapshot, group_snapshot, offset_totals, rates,
                                         segments_on_disk, topic_log_snapshot, track_rebalances)
+from course_lib.waiting import poll_until
 
-from conftest import snapshot_knowing, wait_for
+from conftest import snapshot_knowing
 
 
 def test_replication_snapshot_describes_every_partition(link, make_topic):
@@ -41,20 +42,18 @@ def test_a_killed_broker_is_marked_dead_then_loses_its_leaderships(cluster, link
 
 
 def check_failover(link, topic, victim, killed_at):
-    def marked_dead():
-        snap = cluster_snapshot(link, [topic])
-        return snap if not snap.broker(victim).alive else None
-    snap = wait_for(marked_dead, timeout=3)
+    def replication():
+        return cluster_snapshot(link, [topic])
+    snap = poll_until(replication, f"the snapshot to show broker {victim} dead", 3,
+                      done=lambda snap: not snap.broker(victim).alive)
     assert time.monotonic() - killed_at < 3
     assert all(b.alive for b in snap.brokers if b.node_id != victim)
 
-    def new_leaders():
-        """every partition led by a live broker, the victim out of every ISR"""
-        snap = cluster_snapshot(link, [topic])
-        done = all(p.leader not in (None, victim) and victim not in p.isr for p in snap.partitions)
-        return snap if done else None
-    snap = wait_for(new_leaders, timeout=30)
-    assert snap.broker(victim).registered is False
+    def failed_over(snap) -> bool:
+        return snap.broker(victim).registered is False and bool(snap.partitions) and all(
+            p.leader not in (None, victim) and victim not in p.isr for p in snap.partitions)
+    snap = poll_until(replication, f"broker {victim} to be unregistered, lead no partition of {topic} and be in no ISR",
+                      30, done=failed_over)
     assert all(p.under_replicated for p in snap.partitions)
     assert snap.leaders()[(topic, 0)] != victim
     assert all(p.role(victim) == "out-of-sync" for p in snap.partitions)
@@ -68,22 +67,24 @@ def test_group_assignment_covers_every_partition_exactly_once(cluster, link, mak
         for _ in range(3):
             group.add()
 
-        def settled(members):
-            def check():
-                nonlocal history
-                snap = group_snapshot(link, group.group_id)
-                history = track_rebalances(history, snap)
-                ok = snap.state == "STABLE" and len(snap.members) == members and len(snap.assignment()) == 6
-                return snap if ok else None
-            return check
-        snap = wait_for(settled(3), timeout=45, interval=0.5)
+        def tracked_snapshot():
+            nonlocal history
+            snap = group_snapshot(link, group.group_id)
+            history = track_rebalances(history, snap)
+            return snap
+
+        def settled(members: int):
+            return lambda snap: snap.state == "STABLE" and len(snap.members) == members and len(snap.assignment()) == 6
+        snap = poll_until(tracked_snapshot, f"group {group.group_id} to be STABLE, 3 members owning all 6 partitions",
+                          45, every=0.5, done=settled(3))
         assigned = [tp for m in snap.members for tp in m.partitions]
         assert sorted(assigned) == [(topic, p) for p in range(6)]  # every partition, none twice
         assert all(len(m.partitions) == 2 for m in snap.members)
         assert {p.partition for p in snap.partitions} == set(range(6))
 
         gone = group.remove()
-        snap = wait_for(settled(2), timeout=45, interval=0.5)
+        snap = poll_until(tracked_snapshot, f"group {group.group_id} to be STABLE, 2 members owning all 6 partitions",
+                          45, every=0.5, done=settled(2))
         assert sorted(tp for m in snap.members for tp in m.partitions) == [(topic, p) for p in range(6)]
         assert history[-1].left == (gone,) and history[-1].members == 2
         assert set(history[0].joined) | {c for e in history[1:] for c in e.joined} >= set(group.client_ids) | {gone}
@@ -96,17 +97,21 @@ def test_lag_and_committed_offsets(cluster, link, make_topic, produce, unique):
     produce(topic, 30, partition=0)
     produce(topic, 10, partition=1)
     group_id = unique("lag-group")
-    snap = group_snapshot(link, group_id, (topic,))
+
+    def lag_snapshot():
+        return group_snapshot(link, group_id, (topic,))
+
+    def committed_end_and_lag(snap) -> dict[int, tuple]:
+        return {p.partition: (p.committed, p.log_end, p.lag) for p in snap.partitions}
+    snap = poll_until(lag_snapshot, f"the unused group {group_id} to lag 30 and 10 records behind", 15,
+                      done=lambda snap: committed_end_and_lag(snap) == {0: (None, 30, 30), 1: (None, 10, 10)})
     assert snap.error is None and not snap.members
-    assert {p.partition: (p.committed, p.log_end, p.lag) for p in snap.partitions} == {0: (None, 30, 30), 1: (None, 10, 10)}
 
     group = BackgroundGroup(cluster, group_id, topic)
     group.add()
     try:
-        def caught_up():
-            snap = group_snapshot(link, group_id, (topic,))
-            return snap if snap.total_lag == 0 and len(snap.partitions) == 2 else None
-        snap = wait_for(caught_up, timeout=45, interval=0.5)
+        snap = poll_until(lag_snapshot, f"group {group_id} to catch up on both partitions", 45, every=0.5,
+                          done=lambda snap: snap.total_lag == 0 and len(snap.partitions) == 2)
         assert {p.partition: p.committed for p in snap.partitions} == {0: 30, 1: 10}
     finally:
         group.close()
@@ -117,11 +122,16 @@ def test_offsets_snapshot_and_segments_on_disk(cluster, link, make_topic, produc
     produce(topic, 5)
     time.sleep(1.5)           # past segment.ms: the next append rolls a new segment
     produce(topic, 3)
-    snap = topic_log_snapshot(link, topic)
+
+    def offsets_and_disks(snap) -> list[tuple]:
+        """Each partition's log start, high watermark, record count, and the brokers holding it on disk."""
+        return [(log.log_start, log.high_watermark, log.records, sorted(dict(log.segments or ())))
+                for log in snap.partitions]
+    snap = poll_until(lambda: topic_log_snapshot(link, topic), f"the snapshot to show offsets 0 to 8 of {topic} "
+                      "on a replica on every broker's disk", 15,
+                      done=lambda snap: offsets_and_disks(snap) == [(0, 8, 8, [1, 2, 3])])
     (log,) = snap.partitions
-    assert (log.log_start, log.high_watermark, log.records) == (0, 8, 8)
     on_disk = dict(log.segments)
-    assert set(on_disk) == {1, 2, 3}          # a replica on every broker's disk
     leader_segments = [s for s in on_disk[log.leader] if s.state != "deleted"]
     assert [s.base_offset for s in leader_segments] == [0, 5]
     assert [s.state for s in leader_segments] == ["closed", "active"]
@@ -135,10 +145,11 @@ def test_committed_offsets_of_chosen_groups(cluster, link, make_topic, produce, 
     group = BackgroundGroup(cluster, unique("committed-group"), topic)
     group.add()
     try:
-        def committed():
+        def log_with_commits():
             (log,) = topic_log_snapshot(link, topic, (group.group_id, "nobody-here")).partitions
-            return log if log.committed[0][1] == 12 else None
-        log = wait_for(committed, timeout=45, interval=0.5)
+            return log
+        log = poll_until(log_with_commits, f"group {group.group_id}'s commit of offset 12 in the snapshot", 45,
+                         every=0.5, done=lambda log: log.committed[0][1] == 12)
         assert log.committed == ((group.group_id, 12), ("nobody-here", None))
     finally:
         group.close()
@@ -147,13 +158,14 @@ def test_committed_offsets_of_chosen_groups(cluster, link, make_topic, produce, 
 def test_rates_follow_produced_records(link, make_topic, produce):
     topic = make_topic("rates", partitions=3)
 
-    def complete():
-        totals = offset_totals(link, topic)
-        return totals if len(totals.produced) == 3 else None
-    before = wait_for(complete, timeout=15)
+    def totals():
+        return offset_totals(link, topic)
+    before = poll_until(totals, f"the high watermarks of all 3 partitions of {topic}", 15,
+                        done=lambda totals: len(totals.produced) == 3)
     produce(topic, 90)
-    after = offset_totals(link, topic)
+    after = poll_until(totals, f"the high watermarks of {topic} to add up to 90 more records", 15,
+                       done=lambda totals: len(totals.produced) == 3
+                       and sum(totals.produced.values()) - sum(before.produced.values()) == 90)
     point = rates(before, after)
     seconds = after.taken_at - before.taken_at
-    assert sum(after.produced.values()) - sum(before.produced.values()) == 90
     assert abs(point.produced_per_s - 90 / seconds) < 1e-6

@@ -8,7 +8,6 @@ import http.server
 import json
 import socket
 import threading
-import time
 
 from course_lib.views import lifecycle
 from course_lib.views.live import LiveView
@@ -17,6 +16,7 @@ from course_lib.views.replication import render_replication
 from course_lib.views.snapshots import (BrokerState, ClusterLink, ClusterSnapshot, GroupSnapshot, MemberState,
                                         OffsetTotals, PartitionState, cluster_snapshot, rates, registry_snapshot,
                                         track_rebalances)
+from course_lib.waiting import poll_until
 
 
 def group(state, *members, at=0.0):
@@ -125,11 +125,9 @@ class Exploding(LiveView):
 
 def test_a_failing_refresh_shows_a_banner_and_the_thread_stops_on_close():
     view = Exploding()
-    deadline = time.monotonic() + 5
-    while view.calls < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert view.calls >= 3  # it kept trying
-    assert "broker on fire" in view._problem.value
+    poll_until(lambda: view.calls, "the failing view to try 3 refreshes", 5, every=0.05, done=lambda calls: calls >= 3)
+    poll_until(lambda: view._problem.value, "the view's banner to name the failure", 5, every=0.05,
+               done=lambda banner: "broker on fire" in banner)
     view.close()
     view._thread.join(2)
     assert not view._thread.is_alive()

@@ -4,8 +4,6 @@ Unlike the KRaft ``cluster`` (left running for the next run), it is stopped at t
 one lesson, and a learner's laptop should not keep four extra JVMs alive for nothing.
 """
 
-import time
-
 import pytest
 
 from course_lib.cluster import ZooKeeperCluster
@@ -30,17 +28,3 @@ def zk_brokers_back_up(request):
             for node in cluster.nodes:
                 if not node.process.alive:
                     cluster.start_broker(node.node_id, timeout=240)
-
-
-@pytest.fixture
-def wait_for():
-    """``wait_for(condition, timeout, what)``: poll until ``condition()`` is truthy and return it."""
-    def poll(condition, timeout: float, what: str, interval: float = 0.5):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(interval)
-        pytest.fail(f"timed out after {timeout} s waiting for {what}")
-    return poll

@@ -3,6 +3,7 @@ log holds what ZooKeeper's znodes used to, and a killed leader is replaced by an
 
 from course_lib.admin import create_topic
 from course_lib.inspect.kraft_metadata import metadata_records, quorum_state, quorum_status
+from course_lib.waiting import poll_until
 
 
 def test_quorum_status_names_the_active_controller(cluster):
@@ -32,20 +33,18 @@ def test_metadata_log_records_brokers_and_topics(cluster, unique):
     assert offsets == sorted(offsets)
 
 
-def test_killing_the_active_controller_elects_a_new_leader(cluster, wait_for):
+def test_killing_the_active_controller_elects_a_new_leader(cluster):
     before = quorum_status(cluster)
     old_leader = cluster.controller_id()
     assert before.leader_id == old_leader
     cluster.kill_broker(old_leader)
     survivors = [node for node in cluster.nodes if node.node_id != old_leader]
 
-    def agreed_new_leader():
-        """The surviving voters' quorum-state files, once both name the same new leader."""
-        states = {(s.leader_id, s.leader_epoch) for s in map(quorum_state, survivors)}
-        leader, epoch = next(iter(states))
-        return (leader, epoch) if len(states) == 1 and leader not in (None, old_leader) else None
-
-    leader, epoch = wait_for(agreed_new_leader, timeout=60, what="the surviving voters to elect a new leader")
+    def agreed_new_leader(beliefs: set) -> bool:
+        return len(beliefs) == 1 and next(iter(beliefs))[0] not in (None, old_leader)
+    ((leader, epoch),) = poll_until(lambda: {(s.leader_id, s.leader_epoch) for s in map(quorum_state, survivors)},
+                                    "the surviving voters' quorum-state files to name the same new (leader, epoch)",
+                                    60, every=0.5, done=agreed_new_leader)
     assert leader in set(before.voters) - {old_leader}
     assert epoch > before.leader_epoch
     after = quorum_status(cluster)  # the quorum itself, asked through Kafka's tool, agrees

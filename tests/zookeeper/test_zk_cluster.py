@@ -11,6 +11,7 @@ from course_lib.consume import consume
 from course_lib.errors import CourseError
 from course_lib.inspect.zookeeper import active_controller, registered_brokers, topic_znode, znode_tree
 from course_lib.produce import produce
+from course_lib.waiting import poll_until
 
 
 def test_both_clusters_run_side_by_side(cluster, zk_cluster):
@@ -25,23 +26,15 @@ def test_both_clusters_run_side_by_side(cluster, zk_cluster):
     assert sum("active controller" in row.role for row in status.values()) == 1
 
 
-def described(topic: str, cluster):
-    """The topic's partitions once the broker that answers knows them, else None.
-
-    In ZooKeeper mode the controller pushes metadata to each broker separately, so right after a create
-    one broker may know the topic and the next not yet (``admin.create_topic`` trips over this).
-    """
-    try:
-        return describe_topic(topic, cluster=cluster)
-    except CourseError:
-        return None
-
-
-def test_produce_and_consume_on_the_zookeeper_cluster(zk_cluster, unique, wait_for):
+def test_produce_and_consume_on_the_zookeeper_cluster(zk_cluster, unique):
     topic = unique("zk-orders")
     admin = admin_client(zk_cluster)  # keep the client alive until its future resolves
     admin.create_topics([NewTopic(topic, 3, 3)])[topic].result(60)
-    info = wait_for(lambda: described(topic, zk_cluster), 60, f"every broker to know {topic}")
+    # In ZooKeeper mode the controller pushes metadata to each broker separately, so right after a create
+    # one broker may know the topic and the next not yet: ask until the broker that answers knows it.
+    info = poll_until(lambda: describe_topic(topic, cluster=zk_cluster), f"the broker asked to know {topic}'s leaders",
+                      60, every=0.5, done=lambda info: all(p.leader >= 0 for p in info.partitions),
+                      retry_on=(CourseError,))
     sent = produce(topic, [(f"user-{i % 4}", f"order {i}") for i in range(20)], cluster=zk_cluster, acks="all")
     received = consume(topic, max_records=20, timeout=30, cluster=zk_cluster)
     assert sorted((r.key, r.value) for r in received) == sorted((r.key, r.value) for r in sent)
@@ -65,17 +58,14 @@ def test_znodes_list_the_registered_brokers(zk_cluster):
     assert "controller (e)" in tree and "\n    ids" in tree
 
 
-def test_killing_the_controller_broker_moves_the_controller_znode(zk_cluster, wait_for):
+def test_killing_the_controller_broker_moves_the_controller_znode(zk_cluster):
     before = active_controller(zk_cluster)
     zk_cluster.kill_broker(before.broker_id)
     # Ephemeral znodes outlive a crash until the dead broker's session times out (6 s here).
     assert active_controller(zk_cluster).broker_id == before.broker_id
 
-    def new_controller():
-        controller = active_controller(zk_cluster)
-        return controller if controller and controller.broker_id != before.broker_id else None
-
-    after = wait_for(new_controller, timeout=45, what="another broker to take /controller")
+    after = poll_until(lambda: active_controller(zk_cluster), "another broker to take /controller", 45, every=0.5,
+                       done=lambda controller: controller is not None and controller.broker_id != before.broker_id)
     assert after.epoch > before.epoch
     assert after.session_id != before.session_id
     assert before.broker_id not in [b.broker_id for b in registered_brokers(zk_cluster)]

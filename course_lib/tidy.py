@@ -1,0 +1,163 @@
+"""``python -m course_lib tidy``: delete the topics and consumer groups that lessons, labs and tests left behind.
+
+Every partition makes a broker restart slower (after a crash it checks each log and catches up before it
+is back in every ISR), and each lesson and lab run adds new ones. No lesson reads a topic an earlier one
+made, so none of them is needed later. Kept: topics named ``_…`` — Kafka's own (``__consumer_offsets``,
+``__transaction_state``, ``__share_group_state``), the registry's ``_schemas`` and the course's
+``_course_ready`` — and consumer groups that are not empty (a group with members is in use; Kafka refuses
+to delete it anyway).
+"""
+
+from collections.abc import Callable
+from concurrent.futures import wait
+from dataclasses import dataclass
+
+from confluent_kafka import ConsumerGroupState, KafkaError, KafkaException
+from confluent_kafka.admin import AdminClient
+
+from .clients import client_config
+from .errors import CourseError
+
+__all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "tidy"]
+
+ALREADY_GONE = {KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError.GROUP_ID_NOT_FOUND}  # deleted since it was listed
+IN_USE = {"stable", "preparing_rebalancing", "completing_rebalancing"}  # states of a group with members
+
+
+def is_infrastructure(topic: str) -> bool:
+    """Kafka's internal topics (``__*``), ``_schemas`` and ``_course_ready``: never deleted."""
+    return topic.startswith("_")
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    topics: dict[str, int]  # name → partitions, to delete
+    kept_topics: dict[str, int]  # infrastructure: name → partitions
+    empty_groups: tuple[str, ...]  # to delete
+    busy_groups: dict[str, str]  # group → its state (stable, preparing_rebalancing …): kept
+
+    def only(self, wanted: Callable[[str], bool]) -> "Leftovers":
+        """The topics and groups whose names are ``wanted``."""
+        return Leftovers({t: n for t, n in self.topics.items() if wanted(t)},
+                         {t: n for t, n in self.kept_topics.items() if wanted(t)},
+                         tuple(g for g in self.empty_groups if wanted(g)),
+                         {g: state for g, state in self.busy_groups.items() if wanted(g)})
+
+    def names(self) -> set[str]:
+        return {*self.topics, *self.kept_topics, *self.empty_groups, *self.busy_groups}
+
+
+def find_leftovers(admin: AdminClient, timeout: float = 10) -> Leftovers:
+    """Every topic and consumer group on the cluster, sorted into what ``tidy`` deletes and what it keeps."""
+    metadata = admin.list_topics(timeout=timeout).topics
+    partitions = {name: len(topic.partitions) for name, topic in sorted(metadata.items()) if topic.error is None}
+    listings = sorted(admin.list_consumer_groups(request_timeout=timeout).result().valid, key=lambda g: g.group_id)
+    return Leftovers({t: n for t, n in partitions.items() if not is_infrastructure(t)},
+                     {t: n for t, n in partitions.items() if is_infrastructure(t)},
+                     tuple(g.group_id for g in listings if g.state == ConsumerGroupState.EMPTY),
+                     {g.group_id: g.state.name.lower() for g in listings if g.state != ConsumerGroupState.EMPTY})
+
+
+def delete_leftovers(admin: AdminClient, leftovers: Leftovers, timeout: float = 30) -> dict[tuple[str, str], str]:
+    """Delete ``leftovers.topics`` and ``leftovers.empty_groups``, one request each; ``{("topic" or "group",
+    name): why not}`` for those Kafka refused (a group that got a member since it was listed, say)."""
+    futures = {}
+    if leftovers.topics:
+        deleting = admin.delete_topics(list(leftovers.topics), operation_timeout=timeout, request_timeout=timeout)
+        futures |= {("topic", name): future for name, future in deleting.items()}
+    if leftovers.empty_groups:
+        deleting = admin.delete_consumer_groups(list(leftovers.empty_groups), request_timeout=timeout)
+        futures |= {("group", name): future for name, future in deleting.items()}
+    wait(futures.values(), timeout=timeout + 5)
+    refused = {}
+    for key, future in futures.items():
+        if not future.done():
+            refused[key] = f"no answer within {timeout:.0f} s"
+        elif isinstance(future.exception(), KafkaException) and future.exception().args[0].code() not in ALREADY_GONE:
+            refused[key] = future.exception().args[0].str()
+    return refused
+
+
+def tidy(cluster, dry_run: bool = False, prefixes: tuple[str, ...] = ()) -> str:
+    """Delete (``dry_run``: only list) the leftovers on ``cluster`` — only names starting with one of
+    ``prefixes`` if any are given; the report, one line per topic and group and a summary."""
+    if not any(node.process.alive for node in cluster.nodes):
+        raise CourseError("The course cluster is not running; start it with `python -m course_lib up`, "
+                          "then run `python -m course_lib tidy` again.")
+    admin = AdminClient(client_config(cluster.bootstrap_servers))
+    try:
+        leftovers = find_leftovers(admin)
+        if prefixes:
+            leftovers = leftovers.only(lambda name: name.startswith(prefixes))
+        refused = {} if dry_run else delete_leftovers(admin, leftovers)
+    except KafkaException as exc:
+        raise CourseError(f"The cluster did not answer ({exc.args[0].str()}); check `python -m course_lib status` "
+                          f"and try again.") from None
+    return _report(leftovers, refused, dry_run)
+
+
+def _report(leftovers: Leftovers, refused: dict[tuple[str, str], str], dry_run: bool) -> str:
+    done = "would delete" if dry_run else "deleted"
+    lines = []
+    for topic, count in leftovers.topics.items():
+        outcome = refused.get(("topic", topic), done)
+        lines.append(f"topic  {topic:<50} {_count(count, 'partition'):>14}  {outcome}")
+    for topic, count in leftovers.kept_topics.items():
+        lines.append(f"topic  {topic:<50} {_count(count, 'partition'):>14}  kept: Kafka's or the course's own")
+    for group in leftovers.empty_groups:
+        lines.append(f"group  {group:<50} {'empty':>14}  {refused.get(('group', group), done)}")
+    for group, state in leftovers.busy_groups.items():
+        why = "it has live members (stop its consumers first)" if state in IN_USE else "not empty"
+        lines.append(f"group  {group:<50} {state:>14}  kept: {why}")
+    topics = [t for t in leftovers.topics if ("topic", t) not in refused]
+    groups = [g for g in leftovers.empty_groups if ("group", g) not in refused]
+    kept = [f"{_count(len(leftovers.kept_topics), 'topic')} of Kafka and the course "
+            f"({_count(sum(leftovers.kept_topics.values()), 'partition')})"]
+    if leftovers.busy_groups:
+        kept.append(f"{_count(len(leftovers.busy_groups), 'group')} in use")
+    if refused:
+        kept.append(f"{len(refused)} that Kafka refused to delete")
+    summary = (f"{done.capitalize()} {_count(len(topics), 'topic')} "
+               f"({_count(sum(leftovers.topics[t] for t in topics), 'partition')}) "
+               f"and {_count(len(groups), 'group')}; kept: {', '.join(kept)}.")
+    if dry_run and (topics or groups):
+        summary += " Run without --dry-run to delete them."
+    return "\n".join(lines + [summary])
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+# -- a lesson removes what it created ------------------------------------------------------------
+
+_names_at_connect: set[str] | None = None  # topics and groups on the cluster when this kernel first connected
+
+
+def remember_what_exists(cluster) -> None:
+    """Note the topics and groups that exist now, once per kernel (``connect()`` calls it): what
+    ``clean_up()`` leaves alone, such as a lab the learner has not finished."""
+    global _names_at_connect
+    if _names_at_connect is None:
+        _names_at_connect = find_leftovers(AdminClient(client_config(cluster.bootstrap_servers))).names()
+
+
+def clean_up(cluster=None) -> str:
+    """Delete the topics and empty groups created since this kernel first connected; a lesson's last cell
+    calls it, so the cluster keeps only what the next lesson needs. Returns one line saying what went."""
+    from .session import connect
+    cluster = cluster or connect(quiet=True)
+    if _names_at_connect is None:
+        raise CourseError("course_lib.connect() was not called in this kernel, so what this lesson created is "
+                          "unknown; run the lesson from its first cell, or `python -m course_lib tidy`.")
+    admin = AdminClient(client_config(cluster.bootstrap_servers))
+    created = find_leftovers(admin).only(lambda name: name not in _names_at_connect)
+    refused = delete_leftovers(admin, created)
+    topics = [t for t in created.topics if ("topic", t) not in refused]
+    groups = [g for g in created.empty_groups if ("group", g) not in refused]
+    line = (f"Cleaned up: deleted the {_count(len(topics), 'topic')} "
+            f"({_count(sum(created.topics[t] for t in topics), 'partition')}) and "
+            f"{_count(len(groups), 'consumer group')} this lesson created.")
+    if refused:
+        line += " Kafka refused " + "; ".join(f"{kind} {name}: {why}" for (kind, name), why in refused.items()) + "."
+    return line
