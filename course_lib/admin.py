@@ -16,7 +16,7 @@ from .waiting import poll_until
 
 __all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "partition_leader",
            "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets",
-           "wait_until_group_empty"]
+           "wait_until_group_empty", "ask_watermarks"]
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,10 @@ def topic_config(name: str, cluster=None, only_changed: bool = True) -> dict[str
     """
     resource = ConfigResource(ConfigResource.Type.TOPIC, name)
     client = admin_client(cluster)  # alive until the future resolves
-    entries = client.describe_configs([resource])[resource].result()
+    # the broker asked may not know a topic created a moment ago: ask again for a few seconds
+    entries = poll_until(lambda: client.describe_configs([resource])[resource].result(),
+                         f"the configuration of topic {name!r}", 5, every=0.25, retry_on=(KafkaException,),
+                         advice="Does the topic exist? `list_topics()` shows the topics.")
     return {key: entry.value for key, entry in sorted(entries.items())
             if not only_changed or _set_on_topic(entry)}
 
@@ -181,13 +184,21 @@ def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
 def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
     """``{partition: (log start offset, high watermark)}`` — the first and next offset of each partition."""
     from confluent_kafka import Consumer
-    partitions = describe_topic(topic, cluster).partitions
+    partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
     consumer = Consumer(client_config(_bootstrap(cluster), group_id="course-watermarks"))
     try:
-        return {p.partition: consumer.get_watermark_offsets(TopicPartition(topic, p.partition), timeout=10)
-                for p in partitions}
+        return ask_watermarks(consumer, topic, partitions)
     finally:
         consumer.close()
+
+
+def ask_watermarks(consumer, topic: str, partitions: list[int], timeout: float = 30) -> dict[int, tuple[int, int]]:
+    """``consumer``'s answer for each partition, asked again while the answer is an error: a partition whose
+    leader has just changed (a broker was killed) answers OFFSET_NOT_AVAILABLE until the new leader's high
+    watermark has caught up."""
+    return poll_until(lambda: {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+                               for p in partitions},
+                      f"the watermarks of {topic!r}", timeout, every=0.5, retry_on=(KafkaException,))
 
 
 def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:

@@ -15,7 +15,7 @@ import uuid
 
 from confluent_kafka import Consumer, TopicPartition
 
-from .admin import describe_topic
+from .admin import ask_watermarks, describe_topic
 from .clients import client_config
 from .errors import CourseError
 from .records import Record, from_message
@@ -33,7 +33,7 @@ def _watermarks(topic: str, partitions: list[int], cluster) -> dict[int, tuple[i
     probe = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
                                    isolation_level="read_uncommitted"))
     try:
-        return {p: probe.get_watermark_offsets(TopicPartition(topic, p), timeout=10) for p in partitions}
+        return ask_watermarks(probe, topic, partitions)
     finally:
         probe.close()
 

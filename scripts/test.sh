@@ -15,6 +15,7 @@ bash scripts/setup.sh || exit 1
 echo "Set-up done after $(( $(date +%s) - began )) s."
 py=.venv/bin/python
 mkdir -p test-artifacts
+rm -f test-artifacts/*.xml  # the JUnit reports benchmarks/suite_times.py reads: this run's only
 
 stop_everything() {  # pids are global, so this also stops what the lanes started inside their namespaces
   for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs"; do
@@ -28,10 +29,10 @@ trap stop_everything EXIT
 run_twice() {  # run_twice NOTEBOOK... — start the cluster, then nbval over the notebooks twice
   local nbval=(--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15 -q) began=$(date +%s)
   $py -m course_lib up >/dev/null || return 1
-  $py -m pytest "$@" "${nbval[@]}" || return 1
+  $py -m pytest "$@" "${nbval[@]}" --junitxml="test-artifacts/$LANE-pass1.xml" || return 1
   echo "First pass done after $(( $(date +%s) - began )) s. Second pass: the same notebooks again, on the same" \
        "cluster (they must be re-runnable)."
-  $py -m pytest "$@" "${nbval[@]}" || return 1
+  $py -m pytest "$@" "${nbval[@]}" --junitxml="test-artifacts/$LANE-pass2.xml" || return 1
   echo "Second pass done after $(( $(date +%s) - began )) s."
   if [ "${RESTART_BENCHMARK:-0}" = 1 ]; then
     echo "A broker restart on the cluster as the notebooks left it (figures, not pass/fail):"
@@ -44,9 +45,9 @@ own_network() {  # run "$@" with a loopback of its own (root: plain unshare; oth
   unshare --net "${as_user[@]}" bash -c 'ip link set lo up && exec "$@"' own-network "$@"
 }
 
-lane() {  # lane NAME NOTEBOOK... — run_twice in the background, on a cluster of its own; prints its pid
+lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$!), on a cluster of its own
   local name=$1; shift
-  (COURSE_HOME="$PWD/.course/lanes/$name" own_network bash -c 'run_twice "$@"' "$name" "$@" \
+  (LANE=$name COURSE_HOME="$PWD/.course/lanes/$name" own_network bash -c 'run_twice "$@"' "$name" "$@" \
      >"test-artifacts/$name-lane.log" 2>&1) &
 }
 
@@ -59,7 +60,7 @@ if own_network true 2>/dev/null; then
   RESTART_BENCHMARK=1 lane lessons "${lessons[@]}"; lessons_lane=$!
   lane labs "${labs[@]}"; labs_lane=$!
   $py -m course_lib up
-  $py -m pytest tests --durations=15 -q; tests_rc=$?
+  $py -m pytest tests --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
   echo "Tests done after $(( $(date +%s) - started )) s; waiting for the lessons and labs lanes."
   wait $lessons_lane; lessons_rc=$?
   wait $labs_lane; labs_rc=$?
@@ -67,9 +68,10 @@ if own_network true 2>/dev/null; then
 else
   echo "No network namespaces here (unshare): the notebooks run after the tests, on the same cluster."
   $py -m course_lib up
-  $py -m pytest tests --durations=15 -q; tests_rc=$?
-  run_twice "${lessons[@]}"; lessons_rc=$?
-  RESTART_BENCHMARK=1 run_twice "${labs[@]}"; labs_rc=$?
+  $py -m pytest tests --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
+  LANE=lessons run_twice "${lessons[@]}"; lessons_rc=$?
+  LANE=labs RESTART_BENCHMARK=1 run_twice "${labs[@]}"; labs_rc=$?
 fi
+$py benchmarks/suite_times.py test-artifacts
 echo "Suite done after $(( $(date +%s) - started )) s: tests exit $tests_rc, lessons exit $lessons_rc, labs exit $labs_rc."
 [ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ]
