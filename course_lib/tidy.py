@@ -18,7 +18,7 @@ from confluent_kafka.admin import AdminClient
 from .clients import client_config
 from .errors import CourseError
 
-__all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "tidy"]
+__all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "clean_up"]
 
 ALREADY_GONE = {KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError.GROUP_ID_NOT_FOUND}  # deleted since it was listed
 IN_USE = {"stable", "preparing_rebalancing", "completing_rebalancing"}  # states of a group with members
@@ -129,6 +129,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def delete_created(admin: AdminClient, existing: set[str], list_timeout: float = 10, delete_timeout: float = 30
+                   ) -> tuple[Leftovers, dict[tuple[str, str], str]]:
+    """Delete the topics and empty groups whose names are not in ``existing`` (``Leftovers.names()`` taken
+    earlier): what was created since. Returns them and what Kafka refused, as ``delete_leftovers`` does."""
+    created = find_leftovers(admin, timeout=list_timeout).only(lambda name: name not in existing)
+    return created, delete_leftovers(admin, created, timeout=delete_timeout)
+
+
 # -- a lesson removes what it created ------------------------------------------------------------
 
 _names_at_connect: set[str] | None = None  # topics and groups on the cluster when this kernel first connected
@@ -150,9 +158,7 @@ def clean_up(cluster=None) -> str:
     if _names_at_connect is None:
         raise CourseError("course_lib.connect() was not called in this kernel, so what this lesson created is "
                           "unknown; run the lesson from its first cell, or `python -m course_lib tidy`.")
-    admin = AdminClient(client_config(cluster.bootstrap_servers))
-    created = find_leftovers(admin).only(lambda name: name not in _names_at_connect)
-    refused = delete_leftovers(admin, created)
+    created, refused = delete_created(AdminClient(client_config(cluster.bootstrap_servers)), _names_at_connect)
     topics = [t for t in created.topics if ("topic", t) not in refused]
     groups = [g for g in created.empty_groups if ("group", g) not in refused]
     line = (f"Cleaned up: deleted the {_count(len(topics), 'topic')} "

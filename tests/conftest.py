@@ -17,7 +17,7 @@ from confluent_kafka.admin import AdminClient
 
 from course_lib import connect
 from course_lib.clients import client_config
-from course_lib.tidy import delete_leftovers, find_leftovers
+from course_lib.tidy import delete_created, find_leftovers
 
 
 def pytest_configure(config):
@@ -68,8 +68,7 @@ def module_leftovers_deleted(request):
     if before is None or not any(node.process.alive for node in cluster.nodes):
         return  # nothing to compare with, or a test stopped the cluster (and meant to)
     try:
-        created = find_leftovers(admin, timeout=5).only(lambda name: name not in before)
-        refused = delete_leftovers(admin, created, timeout=10)
+        refused = delete_created(admin, before, list_timeout=5, delete_timeout=10)[1]
     except KafkaException as exc:
         refused = exc.args[0].str()
     if refused:
