@@ -16,7 +16,7 @@ from .waiting import poll_until
 
 __all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "partition_leader",
            "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets",
-           "wait_until_group_empty", "ask_watermarks"]
+           "group_state", "wait_until_group_empty", "ask_watermarks"]
 
 
 @dataclass(frozen=True)
@@ -210,19 +210,21 @@ def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
     return {tp.partition: tp.offset for tp in result.topic_partitions if tp.offset >= 0}
 
 
+def group_state(group: str, cluster=None) -> tuple[str, int]:
+    """``group``'s state as the coordinator reports it (``"STABLE"``, ``"EMPTY"``, ``"DEAD"`` …) and its
+    member count: what tells a reset that did not take from one that a running member committed over."""
+    client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
+    try:
+        description = client.describe_consumer_groups([group], request_timeout=10)[group].result()
+    except KafkaException as exc:
+        raise CourseError(f"Could not describe group {group!r}: {_reason(exc)}.") from None
+    return description.state.name, len(description.members)
+
+
 def wait_until_group_empty(group: str, cluster=None, timeout: float = 60) -> None:
     """Return once ``group`` has no members. ``kafka-consumer-groups --reset-offsets`` refuses a group with
     members, and a consumer that has just been closed (or a console consumer that just timed out) may not
     have left it yet."""
-    client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
-
-    def state_and_members() -> tuple[str, int]:
-        try:
-            description = client.describe_consumer_groups([group], request_timeout=10)[group].result()
-        except KafkaException as exc:
-            raise CourseError(f"Could not describe group {group!r}: {_reason(exc)}.") from None
-        return description.state.name, len(description.members)
-
-    poll_until(state_and_members, f"group {group!r} to have no members (its state, members)", timeout, every=0.5,
-               done=lambda seen: seen[0] in (ConsumerGroupState.EMPTY.name, ConsumerGroupState.DEAD.name),
+    poll_until(lambda: group_state(group, cluster), f"group {group!r} to have no members (its state, members)",
+               timeout, every=0.5, done=lambda seen: seen[0] in (ConsumerGroupState.EMPTY.name, ConsumerGroupState.DEAD.name),
                advice="close() those consumers or stop their process, then retry.")

@@ -21,7 +21,7 @@ from .errors import CourseError
 from .jars import ensure_jars
 from .toolchain import java_executable
 
-__all__ = ["TOOLS", "ToolRun", "DumpedBatch", "DumpedRecord", "tool_argv", "run_tool", "dump_log_segments",
+__all__ = ["TOOLS", "ToolRun", "ToolRefused", "DumpedBatch", "DumpedRecord", "tool_argv", "run_tool", "dump_log_segments",
            "parse_dump"]
 
 TOOLS_LOG4J2 = Path(__file__).parent / "cluster" / "tools-log4j2.properties"
@@ -75,6 +75,11 @@ def tool_argv(tool: str, *args: str, flavour: str = "kraft") -> list[str]:
             "-cp", str(jar_dir / "*"), _main_class(tool, jar_dir), *map(str, args)]
 
 
+class ToolRefused(CourseError):
+    """A tool printed an ``Error:`` line and exited 0 — ``kafka-consumer-groups`` refusing a reset while the
+    group still has members. Worth retrying, unlike a tool that failed (wrong arguments, a missing commit)."""
+
+
 @dataclass(frozen=True)
 class ToolRun:
     """What a tool did: its command line, exit code, output and how long the JVM took."""
@@ -94,8 +99,8 @@ def run_tool(tool: str, *args, input: str | None = None, timeout: float = 180, c
     """Run a Kafka tool to completion, e.g. ``run_tool("kafka-topics", "--bootstrap-server", b, "--list")``.
 
     ``input`` is sent to its stdin (the console producer reads records from there). With ``check``
-    (the default) a failing tool raises a ``CourseError`` quoting its last complaint — also when it
-    prints an ``Error:`` line and exits 0, as ``kafka-consumer-groups`` does when it refuses a reset.
+    (the default) a failing tool raises a ``CourseError`` quoting its last complaint, and one that prints an
+    ``Error:`` line yet exits 0 (``kafka-consumer-groups`` refusing a reset) raises ``ToolRefused``.
     """
     argv = tool_argv(tool, *args, flavour=flavour)
     name = tool if tool in TOOLS else tool.rsplit(".", 1)[-1]
@@ -108,7 +113,7 @@ def run_tool(tool: str, *args, input: str | None = None, timeout: float = 180, c
     run = ToolRun(tuple(argv), result.returncode, result.stdout, result.stderr, time.monotonic() - started)
     refusal = next((line.strip() for line in run.lines + run.stderr.splitlines() if line.startswith("Error:")), None)
     if check and run.returncode == 0 and refusal:  # kafka-consumer-groups refuses a reset and still exits 0
-        raise CourseError(f"Kafka's {name} refused: {refusal[len('Error:'):].strip()[:300]}")
+        raise ToolRefused(f"Kafka's {name} refused: {refusal[len('Error:'):].strip()[:300]}")
     if check and run.returncode != 0:
         said = [line.strip() for line in (run.stderr + "\n" + run.stdout).splitlines() if line.strip()]
         usage_at = next((i for i, line in enumerate(said) if line.startswith("Option") and "Description" in line), 0)

@@ -6,7 +6,7 @@ from confluent_kafka import Consumer
 from course_lib import CourseError
 from course_lib.admin import create_topic, describe_topic
 from course_lib.clients import client_config
-from course_lib.kafka_tools import dump_log_segments, parse_dump, run_tool, tool_argv
+from course_lib.kafka_tools import ToolRefused, dump_log_segments, parse_dump, run_tool, tool_argv
 from course_lib.logfiles import read_batches, segment_files
 from course_lib.partitioning import partition_for
 from course_lib.produce import produce
@@ -91,9 +91,19 @@ def test_a_tool_that_prints_error_and_exits_0_is_one_sentence(cluster, unique):
                    timeout=30, done=lambda _: bool(member.assignment()))
         reset = ("--bootstrap-server", cluster.bootstrap_servers, "--group", group, "--topic", topic,
                  "--reset-offsets", "--to-earliest", "--execute")
-        with pytest.raises(CourseError, match=r"refused: .*inactive") as refused:
+        with pytest.raises(ToolRefused, match=r"refused: .*inactive") as refused:
             run_tool("kafka-consumer-groups", *reset)
         assert "\n" not in str(refused.value)
         assert "Error:" in run_tool("kafka-consumer-groups", *reset, check=False).stdout
     finally:
         member.close()
+
+
+def test_a_tool_that_fails_is_not_a_refusal_worth_retrying(cluster, unique):
+    """--shift-by needs a committed offset to shift: without one the tool exits 1, which no retry mends."""
+    topic = unique("tools-no-commit")
+    create_topic(topic, partitions=1, cluster=cluster)
+    with pytest.raises(CourseError, match=r"exit code 1 \(Cannot shift offset .* no current committed offset") as failed:
+        run_tool("kafka-consumer-groups", "--bootstrap-server", cluster.bootstrap_servers, "--group",
+                 unique("tools-no-commit-group"), "--topic", topic, "--reset-offsets", "--shift-by", -2, "--execute")
+    assert not isinstance(failed.value, ToolRefused)

@@ -1,6 +1,6 @@
 """Checks for lab 11 (Kafka's command-line tools): they inspect the topic and the group on the cluster, never raise."""
 
-from ..admin import committed_offsets, describe_topic, topic_config, watermarks
+from ..admin import committed_offsets, describe_topic, group_state, topic_config, watermarks
 from ..session import connect
 from .checking import NotYet, require_topic, task_check
 
@@ -51,7 +51,7 @@ def task2(lab) -> str:
     if behind:
         raise NotYet(f"the group {lab.group('audit')} has not committed the end of partitions "
                      f"{sorted(behind)} ({sum(behind.values())} records unread).",
-                     "kafka-console-consumer --group ... --from-beginning --max-messages N commits when it exits.")
+                     "kafka-console-consumer --group ... --from-beginning --timeout-ms 5000 commits when it exits.")
     return (f"{sum(ends.values())} keyed records over {sum(1 for e in ends.values() if e)} "
             f"partitions, all read by {lab.group('audit')}.")
 
@@ -63,14 +63,15 @@ def task3(lab) -> str:
     cluster = connect(quiet=True)
     marks = watermarks(info.name, cluster)
     want = {p: max(low, high - REREAD) for p, (low, high) in marks.items() if high > low}
-    committed = committed_offsets(lab.group("audit"), info.name, cluster)
     if not want:
         raise NotYet("the topic has no records to re-read yet.", "do task 2 first.")
+    group = lab.group("audit")
+    committed = committed_offsets(group, info.name, cluster)
     wrong = {p: committed.get(p) for p, offset in want.items() if committed.get(p) != offset}
     if wrong:
-        raise NotYet(f"partitions {sorted(wrong)} are committed at "
-                     f"{[wrong[p] for p in sorted(wrong)]}, not {[want[p] for p in sorted(wrong)]}.",
+        state, members = group_state(group, cluster)  # a running member commits its position over a reset
+        raise NotYet(f"partitions {sorted(wrong)} are committed at {[wrong[p] for p in sorted(wrong)]}, "
+                     f"not {[want[p] for p in sorted(wrong)]} (the group is {state} with {members} member(s)).",
                      f"kafka-consumer-groups --reset-offsets --shift-by -{REREAD} --all-topics ... --execute "
                      "(the group must have no running members).")
-    return (f"{lab.group('audit')} will re-read the last {REREAD} records of each partition "
-            f"(committed {dict(sorted(committed.items()))}).")
+    return f"{group} will re-read the last {REREAD} records of each partition (committed {dict(sorted(committed.items()))})."
