@@ -1,13 +1,22 @@
-"""Client configuration shared by every helper: where the cluster is, and quiet librdkafka logs.
+"""Client configuration shared by every helper: where the cluster is, and what a client says when it fails.
 
-librdkafka logs connection errors to stderr on its own (outside Python), which floods a notebook
-while a broker is down. We route them to a Python logger instead, so the course decides what to say.
+librdkafka logs every connection attempt to stderr on its own (outside Python), which floods a notebook
+while a broker is down; those logs go to a silent Python logger. Errors are another matter: a client
+whose every broker is gone, or that the cluster refuses, must say so. ``error_reporter`` prints one line
+per kind of error and client, and raises a fatal one (lesson 01 shows ``error_cb`` on a plain client).
 """
 
 import logging
 import socket
+import sys
 
-__all__ = ["client_config", "address_family", "quiet_logger"]
+from confluent_kafka import KafkaError, KafkaException
+
+__all__ = ["client_config", "address_family", "quiet_logger", "error_reporter"]
+
+# A broker that stops answering while the others serve is what lessons 06 and 10 do on purpose, and the
+# client fails over on its own: not worth a line. Everything else is.
+ROUTINE = {KafkaError._TRANSPORT}
 
 quiet_logger = logging.getLogger("course_lib.librdkafka")
 quiet_logger.addHandler(logging.NullHandler())
@@ -23,7 +32,7 @@ def client_config(bootstrap_servers: str, **overrides) -> dict:
         "bootstrap.servers": bootstrap_servers,
         "broker.address.family": address_family(),
         "logger": quiet_logger,
-        "error_cb": lambda error: None,
+        "error_cb": error_reporter(bootstrap_servers),
     }
     config.update({key.replace("_", "."): value for key, value in overrides.items()})
     return config
@@ -42,3 +51,23 @@ def address_family() -> str:
     except socket.gaierror:
         return "any"
     return "v4"
+
+
+def error_reporter(bootstrap_servers: str):
+    """An ``error_cb`` for one client: a fatal error raises (out of the ``poll``/``flush`` that served it);
+    any other says one line on stderr, once per error code, the first time it happens."""
+    said: set[int] = set()
+
+    def report(error: KafkaError) -> None:
+        if error.fatal():
+            raise KafkaException(error)
+        if error.code() in ROUTINE or error.code() in said:
+            return
+        said.add(error.code())
+        if error.code() == KafkaError._ALL_BROKERS_DOWN:
+            print(f"Kafka client: no broker of {bootstrap_servers} answers. Is the cluster up? "
+                  "`python -m course_lib status` says; `python -m course_lib up` starts it.", file=sys.stderr)
+        else:
+            print(f"Kafka client error ({error.name()}): {error.str()}", file=sys.stderr)
+
+    return report

@@ -21,13 +21,15 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, TopicPartition
 
-from .admin import describe_topic
+from .admin import describe_topic, partition_leader
 from .clients import client_config
 from .errors import CourseError
+from .logfiles import read_batches, segment_files
 from .session import connect
 
 __all__ = ["OFFSETS_TOPIC", "RECORD_TYPES", "OffsetCommit", "GroupMember", "GroupMetadata", "CoordinatorRecord",
-           "java_string_hash", "partition_for", "decode", "read_offsets_topic", "group_history", "latest_commits"]
+           "java_string_hash", "partition_for", "decode", "read_offsets_topic", "group_history", "latest_commits",
+           "StoredCommit", "stored_commits"]
 
 OFFSETS_TOPIC = "__consumer_offsets"
 
@@ -326,3 +328,32 @@ def latest_commits(group: str, cluster=None) -> dict[tuple[str, int], OffsetComm
         if isinstance(record.value, OffsetCommit):
             latest[(record.value.topic, record.value.partition)] = record.value
     return latest
+
+
+@dataclass(frozen=True)
+class StoredCommit:
+    """An offset commit as the coordinator's log holds it, with how it got there: ``transactional`` when a
+    producer sent it with ``send_offsets_to_transaction`` (TxnOffsetCommit), not when a consumer called ``commit()``."""
+    commit: OffsetCommit
+    transactional: bool
+
+
+def stored_commits(group: str, cluster=None) -> list[StoredCommit]:
+    """``group``'s offset commits read from the segment files of its coordinator (the leader of its partition
+    of ``__consumer_offsets``), oldest first. A consumer cannot see how a commit was made; the batch header can.
+    Introduced for lab 07's and lab 13's checks."""
+    cluster = cluster or connect(quiet=True)
+    partition = partition_for(group, cluster=cluster)
+    leader = cluster.node(partition_leader(OFFSETS_TOPIC, partition, cluster))
+    stored = []
+    for segment in segment_files(leader, OFFSETS_TOPIC, partition, suffixes=("log",)):
+        for batch in read_batches(segment.path, check_crc=False):
+            if batch.is_control:
+                continue
+            for record in batch.records:
+                if record.key is None or record.value is None or struct.unpack(">h", record.key[:2])[0] not in (0, 1):
+                    continue
+                kind, owner, value = decode(record.key, record.value)
+                if owner == group:
+                    stored.append(StoredCommit(value, batch.is_transactional))
+    return stored

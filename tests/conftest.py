@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from confluent_kafka import KafkaException
+from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient
 
 from course_lib import connect
@@ -79,6 +79,23 @@ def module_leftovers_deleted(request):
 def unique():
     """``unique("orders")`` → ``"orders-1a2b3c4d"``: a name no earlier run used."""
     return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def transaction(cluster):
+    """``transaction(transactional_id, topic, values, commit=True)``: one transaction in plain confluent-kafka
+    calls, committed or aborted; returns the producer (left open when ``commit=None``)."""
+    def write(transactional_id: str, topic: str, values: list[str], commit: bool | None = True) -> Producer:
+        producer = Producer({"bootstrap.servers": cluster.bootstrap_servers, "transactional.id": transactional_id})
+        producer.init_transactions(60)
+        producer.begin_transaction()
+        for value in values:
+            producer.produce(topic, value=value)
+        producer.flush(30)  # abort_transaction() drops what is still queued: an abort must find its records sent
+        if commit is not None:
+            producer.commit_transaction(60) if commit else producer.abort_transaction(60)
+        return producer
+    return write
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from course_lib.admin import admin_client, create_topic, describe_topic, waterma
 from course_lib.clients import client_config
 from course_lib.inspect.tools import run_kafka_tool
 from course_lib.offsets_topic import (OFFSETS_TOPIC, GroupMetadata, OffsetCommit, decode, group_history,
-                                      java_string_hash, latest_commits, partition_for, read_offsets_topic)
+                                      java_string_hash, latest_commits, partition_for, read_offsets_topic,
+                                      stored_commits)
 from course_lib.produce import produce
 from course_lib.waiting import poll_until
 
@@ -154,3 +155,22 @@ def test_an_open_transaction_does_not_hide_later_commits(cluster, unique):
     finally:
         producer.abort_transaction(30)
         stuck_consumer.close()
+
+
+def test_stored_commits_tell_a_transactional_commit_from_a_plain_one(cluster, unique):
+    """The batch header says how a commit got there: commit() writes a plain batch, send_offsets_to_transaction a
+    transactional one (what lab 07's and lab 13's checks look for)."""
+    topic, group = unique("stored-commits"), unique("stored-commits-group")
+    create_topic(topic, partitions=1)
+    produce(topic, ["a", "b", "c"])
+    plain = Consumer({"bootstrap.servers": cluster.bootstrap_servers, "group.id": group, "enable.auto.commit": False})
+    plain.commit(offsets=[TopicPartition(topic, 0, 1)], asynchronous=False)
+    producer = Producer({"bootstrap.servers": cluster.bootstrap_servers, "transactional.id": unique("stored-tx")})
+    producer.init_transactions(30)
+    producer.begin_transaction()
+    producer.send_offsets_to_transaction([TopicPartition(topic, 0, 3)], plain.consumer_group_metadata(), 30)
+    producer.commit_transaction(30)
+    plain.close()
+    stored = poll_until(lambda: stored_commits(group), f"both of {group}'s commits on its coordinator's disk", 30,
+                        done=lambda seen: len(seen) == 2)
+    assert [(s.commit.offset, s.transactional) for s in stored] == [(1, False), (3, True)]

@@ -6,6 +6,8 @@ each partition).
 """
 
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from confluent_kafka import Producer
@@ -17,15 +19,17 @@ from ..errors import CourseError
 from ..positions import offsets_for_time
 from ..session import connect
 from .checking import NotYet, missing_topic, task_check, topic_exists
+from .faults import crash_and_restart, delete_trial
 
 __all__ = ["Orders", "OLD", "PER_PARTITION", "PARTITIONS", "AUDIT_PARTITION", "AUDIT_OFFSET", "prepare", "shipped_value",
-           "task1", "task2", "task3", "task4"]
+           "CRASH_AFTER", "task1", "task2", "task3", "task4"]
 
 PARTITIONS = 3
 PER_PARTITION = 20
 OLD = (12, 7, 15)  # orders per partition written "yesterday"
 AUDIT_PARTITION, AUDIT_OFFSET = 2, 10
 DAY_MS = 24 * 3600 * 1000
+CRASH_AFTER = 25  # orders handed to the first run of task 4's job before the check crashes it
 _SET_UP_FIRST = "run the set-up cell at the top of the lab first."
 
 
@@ -126,26 +130,33 @@ def task3(lab) -> str:
 
 
 @task_check("Task 4 · at-least-once copy")
-def task4(lab) -> str:
-    """Every order reached ``shipped`` (transformed), and group ``shipper`` finished the orders."""
-    orders, shipped, group = lab.topic("orders"), lab.topic("shipped"), lab.group("shipper")
+def task4(lab, job: Callable, consumer_config: dict, producer_config: dict) -> str:
+    """Run ``job(consumer, producer, orders, shipped)`` on clients built from the two configs, crash it after
+    ``CRASH_AFTER`` orders, run it again: every order must have reached the output, and the group the end."""
+    orders = lab.topic("orders")
     if not topic_exists(orders):
         raise missing_topic(orders, _SET_UP_FIRST)
-    if not topic_exists(shipped):
-        raise missing_topic(shipped, "create it, then copy the orders into it.")
-    wanted = {shipped_value(r.value) for r in _read(orders)}
-    copied = [r.value for r in _read(shipped)]
-    missing_values = wanted - set(copied)
-    if missing_values:
-        raise NotYet(f"{len(missing_values)} of {len(wanted)} orders are not in {shipped} "
-                     f"(e.g. {sorted(missing_values)[0]!r}).",
-                     "produce shipped_value(order) for every order, flush, and only then commit.")
-    ends = {p: high for p, (low, high) in watermarks(orders).items()}
-    committed = committed_offsets(group, orders)
-    if committed != ends:
-        raise NotYet(f"every order was copied, but group {group} has committed {committed or 'nothing'} "
-                     f"instead of the end offsets {ends}.",
-                     "commit (synchronously) after the copies are acknowledged, with group.id=lab.group('shipper').")
-    extra = len(copied) - len(wanted)
-    return (f"all {len(wanted)} orders shipped"
-            + (f" ({extra} twice — fine for at-least-once)" if extra else "") + f"; {group} is at the end.")
+    trial = crash_and_restart(job, consumer_config, producer_config, orders, lab.topic("shipped"), CRASH_AFTER,
+                              crash_at="commit")
+    try:
+        wanted = Counter(shipped_value(r.value) for r in _read(orders))
+        copied = Counter(r.value for r in _read(trial.target))
+        crash = trial.story
+        missing = wanted - copied
+        if missing:
+            raise NotYet(f"{crash}, {sum(missing.values())} of {sum(wanted.values())} orders never reached the output "
+                         f"(e.g. {sorted(missing)[0]!r}): their offsets were committed before their copies were "
+                         "acknowledged, or they were never read.",
+                         "enable.auto.commit=False and auto.offset.reset=earliest; per batch: produce, flush() until "
+                         "every copy is acknowledged, and only then commit(asynchronous=False).")
+        ends = {p: high for p, (low, high) in watermarks(orders).items()}
+        committed = committed_offsets(trial.group, orders)
+        if committed != ends:
+            raise NotYet(f"{crash}, every order was copied, but the group has committed {committed or 'nothing'} "
+                         f"instead of the end offsets {ends}.",
+                         "commit (synchronously) after each batch's copies are acknowledged.")
+        extra = sum((copied - wanted).values())
+        return (f"all {sum(wanted.values())} orders shipped {crash}"
+                + (f" ({extra} twice — fine for at-least-once)" if extra else "") + "; the group is at the end.")
+    finally:
+        delete_trial(trial)

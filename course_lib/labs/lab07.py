@@ -1,23 +1,30 @@
-"""Checks for lab 07 (delivery guarantees): they read the topics and the batches on disk, never raise.
+"""Checks for lab 07 (delivery guarantees): they read the topics, the batches on disk and the group's commits.
 
 Task 1 wants every payment exactly once, written by an idempotent producer (a producer id in every
-batch header). Task 2 wants one committed and one aborted transaction. Task 3 wants a
-consume-transform-produce run that survived a crash: every order exactly once for read_committed
-readers, the group's offsets at the end of the input, and an aborted batch in the output log.
+batch header). Task 2 wants one committed and one aborted transaction, every record written inside one.
+Task 3 runs the learner's consume-transform-produce job itself, crashes it mid-way and restarts it
+(``faults.crash_and_restart``), then wants every order invoiced exactly once for read_committed readers,
+every output batch and every offset commit written in a transaction, and the group at the end of the input.
 """
+
+from collections import Counter
+from collections.abc import Callable
 
 from ..admin import committed_offsets, create_topic, watermarks
 from ..batches import data_batches
+from ..offsets_topic import stored_commits
 from ..produce import produce
 from ..reading import read_all
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, missing_topic, require_topic, task_check, topic_exists
+from .faults import Trial, crash_and_restart, delete_trial
 
-__all__ = ["PAYMENTS", "COMMITTED", "ABORTED", "ORDERS", "invoice", "seed_orders", "task1", "task2", "task3"]
+__all__ = ["PAYMENTS", "COMMITTED", "ABORTED", "ORDERS", "CRASH_AFTER", "invoice", "seed_orders", "task1", "task2", "task3"]
 
 PAYMENTS = 200
 COMMITTED = ["credit alice 50", "debit bob 50", "fee bob 1"]
 ABORTED = ["credit mallory 1000", "debit bank 1000"]
 ORDERS = 240
+CRASH_AFTER = 60  # orders handed to the first run of task 3's job before the check crashes it
 
 
 def _order_cents(i: int) -> int:
@@ -77,33 +84,69 @@ def task2(lab) -> str:
     if everything != sorted(COMMITTED + ABORTED):
         raise NotYet("the aborted records are not in the log: read_uncommitted readers should see "
                      "all five.", "write the two records inside a transaction and abort it — do not skip them.")
+    plain = [b for b in data_batches(topic) if not b.transactional]
+    if plain:
+        raise NotYet(f"{sum(b.records for b in plain)} records were written outside any transaction: every "
+                     "reader sees those, whatever a transaction decides.",
+                     "write the committed three inside begin_transaction() … commit_transaction() as well.")
     return ("read_committed sees the three committed records; the aborted two are in the log, "
             "hidden.")
 
 
-@task_check("Task 3 · exactly once through a crash")
-def task3(lab) -> str:
-    """Every order invoiced exactly once (read_committed), offsets committed to the end, one aborted batch."""
-    source, target, group = lab.topic("orders"), lab.topic("invoices"), lab.group("invoicer")
-    if not topic_exists(source):
-        raise missing_topic(source, "run the cell with checks.seed_orders(lab) first.")
-    if not topic_exists(target):
-        raise missing_topic(target, "create it and write the invoices there, in transactions.")
-    expected = sorted((r.key, invoice(r.value)) for r in read_all(source))
-    committed = sorted((r.key, r.value) for r in read_all(target, "read_committed"))
-    if committed != expected:
-        raise NotYet(f"read_committed readers see {len(committed)} invoices ({len(set(committed))} "
-                     f"different); there should be {len(expected)}, one per order, keyed by customer.",
-                     "invoice each order once: output and offsets in the same transaction "
-                     "(send_offsets_to_transaction).")
-    ends = {p: high for p, (_, high) in watermarks(source).items()}
-    offsets = committed_offsets(group, source)
+def _examples(items) -> str:
+    return ", ".join(f"{key}: {value}" for key, value in sorted(items)[:3])
+
+
+def _judge(trial: Trial, source: str) -> str:
+    """The verdict on a crash-and-restart trial of the invoicing job (raises ``NotYet``)."""
+    plain = [b for b in data_batches(trial.target) if not b.transactional]
+    if plain:
+        raise NotYet(f"{sum(b.records for b in plain)} invoices were written outside a transaction: a crash between "
+                     "writing them and committing the offsets invoices those orders again.",
+                     "give the producer a transactional.id; init_transactions() once, then begin_transaction() … "
+                     "commit_transaction() around each batch.")
+    outside = [c for c in stored_commits(trial.group) if not c.transactional]
+    if outside:
+        raise NotYet(f"the group's offsets were committed {len(outside)} times outside the transaction "
+                     "(consumer.commit() or auto-commit): invoices and offsets must commit together, or a crash "
+                     "between the two invoices orders twice — or never.",
+                     "enable.auto.commit=False; producer.send_offsets_to_transaction(consumer.position("
+                     "consumer.assignment()), consumer.consumer_group_metadata()) before commit_transaction().")
+    expected = Counter((r.key, invoice(r.value)) for r in read_all(source))
+    seen = Counter((r.key, r.value) for r in read_all(trial.target, "read_committed"))
+    crash = trial.story
+    twice, never = seen - expected, expected - seen
+    if twice:
+        raise NotYet(f"{crash}, read_committed readers see {sum(twice.values())} invoices twice ({_examples(twice)}).",
+                     "send the consumer's positions (the next offset to read, not the last one read) in the "
+                     "transaction that wrote the invoices.")
+    if never:
+        raise NotYet(f"{crash}, {sum(never.values())} of {sum(expected.values())} orders have no invoice "
+                     f"({_examples(never)}).",
+                     "subscribe with auto.offset.reset=earliest and invoice every order you are handed; "
+                     "keep polling until nothing new comes.")
+    ends = {p: high for p, (_, high) in watermarks(source).items() if high}
+    offsets = committed_offsets(trial.group, source)
     if offsets != ends:
-        raise NotYet(f"group {group} has committed {offsets}, not the end of every partition "
-                     f"{ends}.", "consume with this group id and send its offsets to the transaction.")
-    if len(read_all(target, "read_uncommitted")) <= len(committed):
-        raise NotYet("the output has every invoice once, but no aborted batch: there was no crash.",
-                     "run your processor once with a crash mid-transaction (e.g. crash_after=1), then again "
-                     "with the same transactional.id.")
-    return (f"{len(expected)} orders invoiced exactly once through a crash; the group's offsets "
-            "are at the end of the input.")
+        raise NotYet(f"the group has committed {offsets}, not the end of every partition {ends}.",
+                     "send the positions of every assigned partition with each transaction.")
+    aborted = len(read_all(trial.target, "read_uncommitted")) - sum(seen.values())
+    return (f"{sum(expected.values())} orders invoiced exactly once {crash}"
+            + (f"; the transaction open at the crash was aborted ({aborted} invoices hidden)." if aborted else "."))
+
+
+@task_check("Task 3 · exactly once through a crash")
+def task3(lab, job: Callable, consumer_config: dict, producer_config: dict) -> str:
+    """Run ``job(consumer, producer, orders, invoices)`` on clients built from the two configs, crash it after
+    ``CRASH_AFTER`` orders, run it again, and judge the invoices, the batches and the group's commits."""
+    source = lab.topic("orders")
+    require_topic(source, "run the cell with checks.seed_orders(lab) first.")
+    if "transactional.id" not in producer_config:
+        raise NotYet("the producer's config has no transactional.id, so it cannot write transactions.",
+                     'add "transactional.id": lab.topic("invoicer-tx") to it.')
+    trial = crash_and_restart(job, consumer_config, producer_config, source, lab.topic("invoices"), CRASH_AFTER,
+                              crash_at="produce")
+    try:
+        return _judge(trial, source)
+    finally:
+        delete_trial(trial)

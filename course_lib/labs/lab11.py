@@ -34,7 +34,7 @@ def task1(lab) -> str:
             + ", ".join(f"{k}={v}" for k, v in SETTINGS.items()) + ".")
 
 
-@task_check("Task 2 · produce and consume with the console tools")
+@task_check("Task 2 · write from Python, read with the console consumer")
 def task2(lab) -> str:
     """At least 12 keyed records in ``payments``, all read and committed by the group ``audit``."""
     info = _payments(lab)
@@ -42,10 +42,10 @@ def task2(lab) -> str:
     ends = {p: high for p, (low, high) in watermarks(info.name, cluster).items()}
     if sum(ends.values()) < RECORDS:
         raise NotYet(f"the topic holds {sum(ends.values())} records, fewer than {RECORDS}.",
-                     "kafka-console-producer with --reader-property parse.key=true reads key:value lines from stdin.")
+                     "a Producer: produce(payments, key=..., value=...) for each record, then flush().")
     if sum(1 for end in ends.values() if end) < 2:
         raise NotYet("every record landed in one partition: were they keyed?",
-                     "--reader-property parse.key=true --reader-property key.separator=: and lines like user-1:10.")
+                     "give each record a key, e.g. produce(payments, key=f\"user-{i % 4}\", value=...).")
     committed = committed_offsets(lab.group("audit"), info.name, cluster)
     behind = {p: end - committed.get(p, 0) for p, end in ends.items() if end > committed.get(p, 0)}
     if behind:

@@ -9,7 +9,9 @@ import json
 from collections import Counter
 
 from ..admin import committed_offsets, describe_topic, topic_config, watermarks
+from ..batches import data_batches
 from ..capstone import generate_rides, read_to_end
+from ..offsets_topic import stored_commits
 from .checking import NotYet, require_topic, task_check
 
 __all__ = ["RIDE_COUNT", "expected_city_revenue", "lab_rides", "task1", "task2", "task3", "task4"]
@@ -59,10 +61,11 @@ def _same_rides(ride_ids: list[str], expected: list[str], topic: str) -> None:
         raise NotYet(f"{topic!r} has {len(missing)} rides missing and {len(extra)} that do not belong.")
 
 
-def _written_in_transactions(topic: str, records_seen: int) -> bool:
-    """A transaction ends with a commit marker, which takes an offset but is never delivered as a record."""
-    offsets_used = sum(high - low for low, high in watermarks(topic).values())
-    return offsets_used > records_seen
+def _written_in_transactions(topic: str) -> bool:
+    """Every batch of application records carries the transactional bit: none was written outside a transaction
+    (a plain write plus one aborted transaction, which leaves markers too, is not enough)."""
+    batches = data_batches(topic)
+    return bool(batches) and all(b.transactional for b in batches)
 
 
 @task_check("Task 1 · produce the rides")
@@ -108,7 +111,7 @@ def task3(lab) -> str:
     if any(v.get("status") == "cancelled" for v in values):
         raise NotYet(f"{topic!r} contains cancelled rides.", "keep only rides whose status is 'completed'")
     _same_rides([v.get("ride_id") for v in values], completed, topic)
-    if not _written_in_transactions(topic, len(read_to_end(topic, "read_uncommitted"))):
+    if not _written_in_transactions(topic):
         raise NotYet(f"{topic!r} was not written in transactions.",
                      "give the producer a transactional.id, then begin_transaction ... commit_transaction")
     require_topic(rides_topic, "produce the rides in task 1")
@@ -117,6 +120,11 @@ def task3(lab) -> str:
     if committed != {p: end for p, end in ends.items() if end > 0}:
         raise NotYet(f"group {group!r} has committed {committed}, not the end offsets {ends} of {rides_topic!r}.",
                      "send the consumer's positions with send_offsets_to_transaction before each commit")
+    outside = [c for c in stored_commits(group) if not c.transactional]
+    if outside:
+        raise NotYet(f"group {group!r} committed its offsets {len(outside)} times outside a transaction (commit() or "
+                     "auto-commit): a crash between writing the rides and that commit would write them twice.",
+                     "enable.auto.commit=False, and send the positions with send_offsets_to_transaction instead")
     return f"{len(values)} completed rides, once each, written in transactions with the group's offsets."
 
 
@@ -140,7 +148,7 @@ def task4(lab) -> str:
         city = wrong[0]
         raise NotYet(f"{len(wrong)} cities have wrong totals, e.g. {city}: {table[city]} instead of {expected[city]}.",
                      "count only completed rides, and make sure no ride is counted twice")
-    if not _written_in_transactions(topic, len(read_to_end(topic, "read_uncommitted"))):
+    if not _written_in_transactions(topic):
         raise NotYet(f"{topic!r} was not written in transactions.",
                      "write the totals with a transactional producer, with the input offsets in the same transaction")
     return f"the revenue of all {len(expected)} cities is right, and it was written exactly once."

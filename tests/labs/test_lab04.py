@@ -1,5 +1,7 @@
 """Lab 04's checks on the real cluster: each rejects a wrong state it can meet and accepts a right one."""
 
+import time
+
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
@@ -27,8 +29,8 @@ def lab(cluster):
 
 def test_every_check_says_not_yet_before_the_orders_exist(cluster):
     lab = Lab("04")
-    for task in (checks.task1, checks.task2, checks.task3, checks.task4):
-        verdict = task(lab)
+    for verdict in (checks.task1(lab), checks.task2(lab), checks.task3(lab),
+                    checks.task4(lab, copy_then_commit, *_configs(lab, cluster))):
         assert not verdict and "no topic" in verdict.message
 
 
@@ -71,16 +73,74 @@ def test_task3_wants_the_first_offset_at_or_after_the_cutoff_everywhere(cluster,
     assert checks.task3(lab)
 
 
-def test_task4_wants_every_order_shipped_and_the_group_at_the_end(cluster, lab):
-    orders, shipped, group = lab.topic("orders"), lab.topic("shipped"), lab.group("shipper")
-    create_topic(shipped, partitions=3)
-    values = sorted(r.value for r in consume(orders, 60, timeout=30))
-    produce(shipped, [checks.shipped_value(v) for v in values[:-1]])  # one order lost
-    verdict = checks.task4(lab)
-    assert not verdict and "1 of 60 orders are not in" in verdict.message
-    produce(shipped, [checks.shipped_value(values[-1]), checks.shipped_value(values[0])])  # complete, one twice
-    verdict = checks.task4(lab)
-    assert not verdict and "has committed nothing" in verdict.message  # copied, but never committed
-    commit(cluster, group, orders, {p: checks.PER_PARTITION for p in range(checks.PARTITIONS)})
-    verdict = checks.task4(lab)
-    assert verdict and "1 twice" in verdict.message
+def _configs(lab, cluster, **consumer):
+    """The two configs a student writes for task 4 (``consumer`` adds or overrides consumer settings)."""
+    return ({"bootstrap.servers": cluster.bootstrap_servers, "group.id": lab.group("shipper"),
+             "enable.auto.commit": False, "auto.offset.reset": "earliest", **consumer},
+            {"bootstrap.servers": cluster.bootstrap_servers})
+
+
+def _batches(consumer, orders):
+    """Batches of orders until 3 s pass without one (the check ends a run sooner, once the input is drained)."""
+    consumer.subscribe([orders])
+    last_seen = time.monotonic()
+    while time.monotonic() - last_seen < 3:
+        batch = [m for m in consumer.consume(100, timeout=0.5) if m.error() is None]
+        if batch:
+            last_seen = time.monotonic()
+            yield batch
+
+
+def _copy(producer, shipped, batch):
+    for message in batch:
+        producer.produce(shipped, key=message.key(), value=checks.shipped_value(message.value().decode()))
+
+
+def copy_then_commit(consumer, producer, orders, shipped):
+    """The right answer: copies acknowledged, then the commit."""
+    for batch in _batches(consumer, orders):
+        _copy(producer, shipped, batch)
+        producer.flush(30)
+        consumer.commit(asynchronous=False)
+
+
+def commit_then_copy(consumer, producer, orders, shipped):
+    """At-most-once: the position moves past the orders before they are copied."""
+    for batch in _batches(consumer, orders):
+        consumer.commit(asynchronous=False)
+        _copy(producer, shipped, batch)
+        producer.flush(30)
+
+
+def commit_without_flush(consumer, producer, orders, shipped):
+    """Copies only queued, not acknowledged, when the commit goes out."""
+    for batch in _batches(consumer, orders):
+        _copy(producer, shipped, batch)
+        consumer.commit(asynchronous=False)
+    producer.flush(30)
+
+
+def auto_commit(consumer, producer, orders, shipped):
+    """No commit of its own: the consumer's default auto-commit does it, on its own schedule."""
+    for batch in _batches(consumer, orders):
+        _copy(producer, shipped, batch)
+        producer.flush(30)
+
+
+def untouched(consumer, producer, orders, shipped):
+    raise NotImplementedError("Your code here")
+
+
+def test_task4_crashes_the_job_and_accepts_only_at_least_once(cluster, lab):
+    configs = _configs(lab, cluster)
+    verdict = checks.task4(lab, untouched, *configs)
+    assert not verdict and "raised NotImplementedError" in verdict.message, verdict
+    for wrong in (commit_then_copy, commit_without_flush):
+        verdict = checks.task4(lab, wrong, *configs)
+        assert not verdict and "never reached the output" in verdict.message, (wrong.__name__, verdict)
+    verdict = checks.task4(lab, auto_commit, *_configs(lab, cluster, **{"enable.auto.commit": True}))
+    assert not verdict and "never reached the output" in verdict.message, verdict
+    verdict = checks.task4(lab, copy_then_commit, *_configs(lab, cluster, **{"auto.offset.reset": "latest"}))
+    assert not verdict and "60 of 60 orders never reached" in verdict.message, verdict
+    verdict = checks.task4(lab, copy_then_commit, *configs)
+    assert verdict and "crashed your job at order" in verdict.message, verdict

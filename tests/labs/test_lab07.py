@@ -1,10 +1,13 @@
 """Lab 07's checks on the real cluster: each rejects a wrong state it can meet and accepts a right one."""
 
+import time
+
+from confluent_kafka import Producer, TopicPartition
+
 from course_lib.admin import create_topic
 from course_lib.labs import Lab
 from course_lib.labs import lab07 as checks
 from course_lib.produce import produce
-from course_lib.transactions import process_exactly_once, transactional_producer, write_transaction
 
 
 def test_task1_wants_every_payment_once_from_an_idempotent_producer(cluster):
@@ -30,7 +33,7 @@ def test_task1_wants_every_payment_once_from_an_idempotent_producer(cluster):
     assert checks.task1(lab)
 
 
-def test_task2_wants_the_aborted_records_hidden_but_present(cluster):
+def test_task2_wants_the_aborted_records_hidden_but_present(cluster, transaction):
     lab = Lab("07")
     assert not checks.task2(lab)
     topic = lab.topic("ledger")
@@ -42,47 +45,125 @@ def test_task2_wants_the_aborted_records_hidden_but_present(cluster):
     lab = Lab("07")
     topic = lab.topic("ledger")
     create_topic(topic, partitions=1, cluster=cluster)
-    write_transaction(transactional_producer(lab.topic("w"), cluster), topic, checks.COMMITTED)  # aborted ones skipped
+    transaction(lab.topic("w"), topic, checks.COMMITTED)  # the aborted ones skipped
     verdict = checks.task2(lab)
     assert not verdict and "not in the log" in verdict.message
 
     lab = Lab("07")
     topic = lab.topic("ledger")
     create_topic(topic, partitions=1, cluster=cluster)
-    writer = transactional_producer(lab.topic("w"), cluster)
-    write_transaction(writer, topic, checks.COMMITTED)
-    write_transaction(writer, topic, checks.ABORTED, commit=False)
+    produce(topic, checks.COMMITTED, cluster=cluster)  # the committed three written plainly ...
+    transaction(lab.topic("w"), topic, checks.ABORTED, commit=False)
+    verdict = checks.task2(lab)  # ... plus one aborted transaction
+    assert not verdict and "outside any transaction" in verdict.message, verdict
+
+    lab = Lab("07")
+    topic = lab.topic("ledger")
+    create_topic(topic, partitions=1, cluster=cluster)
+    transaction(lab.topic("w"), topic, checks.COMMITTED)
+    transaction(lab.topic("w"), topic, checks.ABORTED, commit=False)
     assert checks.task2(lab)
 
 
-def _to_invoice(record):
-    return record.key, checks.invoice(record.value)
+def _configs(lab, cluster, **consumer):
+    """The two configs a student writes for task 3 (``consumer`` adds or overrides consumer settings)."""
+    consumer_config = {"bootstrap.servers": cluster.bootstrap_servers, "group.id": lab.group("invoicer"),
+                       "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                       "isolation.level": "read_committed", **consumer}
+    return consumer_config, {"bootstrap.servers": cluster.bootstrap_servers, "transactional.id": lab.topic("tx")}
 
 
-def test_task3_wants_exactly_once_output_committed_offsets_and_a_crash(cluster):
+def _batches(consumer, orders):
+    """Batches of orders until 3 s pass without one (the check ends a run sooner, once the input is drained)."""
+    consumer.subscribe([orders])
+    last_seen = time.monotonic()
+    while time.monotonic() - last_seen < 3:
+        batch = [m for m in consumer.consume(50, timeout=0.5) if m.error() is None]
+        if batch:
+            last_seen = time.monotonic()
+            yield batch
+
+
+def _invoice(producer, invoices, order):
+    producer.produce(invoices, key=order.key(), value=checks.invoice(order.value().decode()))
+
+
+def exactly_once(consumer, producer, orders, invoices, next_offset=1):
+    """The right answer (``next_offset=0``: the classic slip of sending the last offset read, not the next)."""
+    producer.init_transactions()
+    for batch in _batches(consumer, orders):
+        producer.begin_transaction()
+        for order in batch:
+            _invoice(producer, invoices, order)
+        last = {(m.topic(), m.partition()): m.offset() for m in batch}
+        positions = [TopicPartition(t, p, offset + next_offset) for (t, p), offset in last.items()]
+        producer.send_offsets_to_transaction(positions, consumer.consumer_group_metadata())
+        producer.commit_transaction()
+
+
+def sends_the_last_offset_read(consumer, producer, orders, invoices):
+    exactly_once(consumer, producer, orders, invoices, next_offset=0)
+
+
+def transactions_but_commit(consumer, producer, orders, invoices):
+    """Invoices in transactions, offsets with consumer.commit() after each: two commits, a crash between them."""
+    producer.init_transactions()
+    for batch in _batches(consumer, orders):
+        producer.begin_transaction()
+        for order in batch:
+            _invoice(producer, invoices, order)
+        producer.commit_transaction()
+        consumer.commit(asynchronous=False)
+
+
+def at_least_once(consumer, producer, orders, invoices):
+    """No transactions: copy, flush, commit — lesson 04's job, not exactly-once."""
+    for batch in _batches(consumer, orders):
+        for order in batch:
+            _invoice(producer, invoices, order)
+        producer.flush()
+        consumer.commit(asynchronous=False)
+
+
+def plain_output_plus_an_aborted_transaction(bootstrap):
+    """Fakes the evidence: one aborted transaction, then plain invoices and commits."""
+    def job(consumer, producer, orders, invoices):
+        producer.init_transactions()
+        producer.begin_transaction()
+        producer.produce(invoices, key="fake", value="0.00 EUR")
+        producer.abort_transaction()
+        at_least_once(consumer, Producer({"bootstrap.servers": bootstrap}), orders, invoices)
+    return job
+
+
+def untouched(consumer, producer, orders, invoices):
+    raise NotImplementedError("Your code here")
+
+
+def test_task3_crashes_the_job_and_accepts_only_exactly_once(cluster):
     lab = Lab("07")
-    assert not checks.task3(lab)  # no orders yet
-    orders = checks.seed_orders(lab)
-    assert not checks.task3(lab)  # no invoices yet
-    invoices = lab.topic("invoices")
-    create_topic(invoices, partitions=3, cluster=cluster)
-    process_exactly_once(orders, invoices, _to_invoice, lab.group("invoicer"), lab.topic("tx"),
-                         expected=checks.ORDERS, batch_size=60, cluster=cluster)  # right output, but no crash
-    verdict = checks.task3(lab)
-    assert not verdict and "no aborted batch" in verdict.message
+    consumer_config, producer_config = _configs(lab, cluster)
+    assert "seed_orders" in checks.task3(lab, exactly_once, consumer_config, producer_config).hint  # no orders yet
+    checks.seed_orders(lab)
+    verdict = checks.task3(lab, untouched, consumer_config, producer_config)
+    assert not verdict and "raised NotImplementedError" in verdict.message, verdict
+    verdict = checks.task3(lab, exactly_once, consumer_config, {"bootstrap.servers": cluster.bootstrap_servers})
+    assert not verdict and "no transactional.id" in verdict.message, verdict
 
-    produce(invoices, [("customer-1", "1.00 EUR")], cluster=cluster)  # an extra, non-transactional invoice
-    verdict = checks.task3(lab)
-    assert not verdict and "one per order" in verdict.message
+    verdict = checks.task3(lab, at_least_once, consumer_config, producer_config)  # a transactional producer
+    assert not verdict and "Erroneous state" in verdict.message, verdict            # outside a transaction
+    verdict = checks.task3(lab, plain_output_plus_an_aborted_transaction(cluster.bootstrap_servers), consumer_config,
+                           producer_config)
+    assert not verdict and "written outside a transaction" in verdict.message, verdict
+    verdict = checks.task3(lab, transactions_but_commit, consumer_config, producer_config)
+    assert not verdict and "committed" in verdict.message and "outside the transaction" in verdict.message, verdict
+    verdict = checks.task3(lab, sends_the_last_offset_read, consumer_config, producer_config)
+    assert not verdict and "twice" in verdict.message, verdict
+    verdict = checks.task3(lab, exactly_once, *_configs(lab, cluster, **{"auto.offset.reset": "latest"}))
+    assert not verdict and "have no invoice" in verdict.message, verdict
 
-    lab = Lab("07")
-    orders = checks.seed_orders(lab)
-    invoices = lab.topic("invoices")
-    create_topic(invoices, partitions=3, cluster=cluster)
-    for crash in (1, None):
-        process_exactly_once(orders, invoices, _to_invoice, lab.group("invoicer"), lab.topic("tx"),
-                             expected=checks.ORDERS, batch_size=60, crash_after=crash, cluster=cluster)
-    assert checks.task3(lab)
+    verdict = checks.task3(lab, exactly_once, consumer_config, producer_config)
+    assert verdict and "crashed your job at order" in verdict.message and "aborted" in verdict.message, verdict
 
 
 def test_invoice_formats_cents_as_euros():

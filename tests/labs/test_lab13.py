@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Consumer, Producer, TopicPartition
 
-from course_lib.admin import alter_topic_config, create_topic
+from course_lib.admin import alter_topic_config, create_topic, watermarks
 from course_lib.capstone import BatchReader, produce_rides
 from course_lib.clients import client_config
 from course_lib.labs import Lab
@@ -97,6 +97,18 @@ def test_task3_rejects_cancelled_rides_and_plain_writes(cluster, lab):
     verdict = checks.task3(other)
     assert not verdict and "not written in transactions" in verdict.message
 
+    faked = Lab("13")  # plain writes plus one aborted transaction: markers in the log, yet not transactional
+    create_topic(faked.topic("completed"), partitions=3, cluster=cluster)
+    write(cluster, faked.topic("completed"), [(r.rider_id, json.dumps(r.__dict__)) for r in rides
+                                              if r.status == "completed"])
+    producer = Producer({"bootstrap.servers": cluster.bootstrap_servers, "transactional.id": faked.group("fake-tx")})
+    producer.init_transactions(60)
+    producer.begin_transaction()
+    producer.produce(faked.topic("completed"), value="{}")
+    producer.abort_transaction(60)
+    verdict = checks.task3(faked)
+    assert not verdict and "not written in transactions" in verdict.message, verdict
+
 
 def test_task3_wants_the_offsets_in_the_transactions_and_accepts_a_right_loop(cluster, lab):
     completed = [(r.rider_id, json.dumps(r.__dict__)) for r in checks.lab_rides() if r.status == "completed"]
@@ -106,6 +118,19 @@ def test_task3_wants_the_offsets_in_the_transactions_and_accepts_a_right_loop(cl
     write(cluster, lab.topic("completed"), completed, transactional_id=lab.group("no-offsets"))
     verdict = checks.task3(lab)
     assert not verdict and "send_offsets_to_transaction" in verdict.hint
+
+    committed_apart = Lab("13")  # rides in a transaction, the offsets with consumer.commit() afterwards
+    create_topic(committed_apart.topic("rides"), partitions=3, cluster=cluster)
+    produce_rides(committed_apart.topic("rides"), checks.lab_rides(), cluster=cluster)
+    create_topic(committed_apart.topic("completed"), partitions=3, cluster=cluster)
+    write(cluster, committed_apart.topic("completed"), completed, transactional_id=committed_apart.group("tx"))
+    ends = watermarks(committed_apart.topic("rides"))
+    committer = Consumer({"bootstrap.servers": cluster.bootstrap_servers, "group.id": committed_apart.group("cleaner")})
+    committer.commit(offsets=[TopicPartition(committed_apart.topic("rides"), p, high)
+                              for p, (_, high) in ends.items() if high], asynchronous=False)
+    committer.close()
+    verdict = checks.task3(committed_apart)
+    assert not verdict and "outside a transaction" in verdict.message, verdict
 
     right = Lab("13")
     create_topic(right.topic("rides"), partitions=3, cluster=cluster)
