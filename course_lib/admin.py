@@ -6,7 +6,8 @@ from the top. Results are small dataclasses that print well in a notebook.
 
 from dataclasses import dataclass
 
-from confluent_kafka import ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
+from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaException, TopicCollection,
+                             TopicPartition)
 from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 
 from .clients import client_config
@@ -14,7 +15,8 @@ from .errors import CourseError
 from .session import connect
 from .waiting import poll_until
 
-__all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "partition_leader",
+__all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "topic_id",
+           "partition_leader",
            "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets",
            "group_state", "wait_until_group_empty", "ask_watermarks"]
 
@@ -70,6 +72,17 @@ def describe_topic(name: str, cluster=None) -> TopicInfo:
     parts = tuple(PartitionInfo(p.id, p.leader, tuple(p.replicas), tuple(p.isrs))
                   for p in sorted(metadata.partitions.values(), key=lambda p: p.id))
     return TopicInfo(name, parts)
+
+
+def topic_id(name: str, cluster=None) -> str:
+    """The id Kafka gave ``name`` when it was created (22 url-safe base64 characters, as Kafka prints it):
+    how new-protocol group records and KRaft metadata name a topic."""
+    client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
+    try:
+        description = client.describe_topics(TopicCollection([name]), request_timeout=10)[name].result()
+    except KafkaException as exc:
+        raise CourseError(f"Topic {name!r} could not be described: {_reason(exc)}.") from None
+    return str(description.topic_id).replace("+", "-").replace("/", "_")  # confluent-kafka prints standard base64
 
 
 def partition_leader(topic: str, partition: int = 0, cluster=None) -> int:

@@ -6,7 +6,8 @@ A commit is not magic: the coordinator of a group appends an ordinary record to 
 Kafka's own binary messages, each starting with an int16 version — which since Kafka 4.0 is also the
 record *type* (``group-coordinator/.../message/*.json`` and ``CoordinatorRecordType`` in the Kafka
 source): 0 and 1 are offset commits, 2 is a classic group's metadata, 3 and above are the records of
-the new consumer protocol (KIP-848), share and streams groups, which we name but do not decode.
+the new consumer protocol (KIP-848), share and streams groups, which we name — and of which we decode
+the one lab 05 needs, a member's current assignment (type 8).
 
 Encodings (Kafka protocol guide, "Protocol Primitive Types"): big-endian integers; a non-flexible
 message has int16-length strings and int32-length byte arrays and arrays; a *flexible* version
@@ -27,8 +28,9 @@ from .errors import CourseError
 from .logfiles import read_batches, segment_files
 from .session import connect
 
-__all__ = ["OFFSETS_TOPIC", "RECORD_TYPES", "OffsetCommit", "GroupMember", "GroupMetadata", "CoordinatorRecord",
-           "java_string_hash", "partition_for", "decode", "read_offsets_topic", "group_history", "latest_commits",
+__all__ = ["OFFSETS_TOPIC", "RECORD_TYPES", "OffsetCommit", "GroupMember", "GroupMetadata", "MemberAssignment",
+           "CoordinatorRecord",
+           "java_string_hash", "partition_for", "decode", "read_offsets_topic", "latest_commits",
            "StoredCommit", "stored_commits"]
 
 OFFSETS_TOPIC = "__consumer_offsets"
@@ -45,6 +47,7 @@ RECORD_TYPES = {
     19: "StreamsGroupMemberMetadata", 20: "StreamsGroupTargetAssignmentMetadata",
     21: "StreamsGroupTargetAssignmentMember", 22: "StreamsGroupCurrentMemberAssignment",
 }
+MEMBER_ASSIGNMENT = 8  # ConsumerGroupCurrentMemberAssignment: the one new-protocol record decoded here
 
 
 @dataclass(frozen=True)
@@ -85,18 +88,33 @@ class GroupMetadata:
 
 
 @dataclass(frozen=True)
+class MemberAssignment:
+    """A member of a new-protocol group (KIP-848, ``group.protocol=consumer``) and the partitions it holds now,
+    as the coordinator computed them (``ConsumerGroupCurrentMemberAssignment``). Topics are named by id.
+    ``epoch == -1``: the member is gone (the record's tombstone)."""
+    group: str
+    member_id: str
+    epoch: int
+    partitions: tuple[tuple[str, int], ...]   # (topic id, partition)
+
+    @property
+    def gone(self) -> bool:
+        return self.epoch == -1
+
+
+@dataclass(frozen=True)
 class CoordinatorRecord:
     """One record of ``__consumer_offsets``: where it sits, what kind it is and, decoded, what it says.
 
-    ``value`` is an ``OffsetCommit`` or ``GroupMetadata``, ``None`` for a tombstone (the commit or
-    group was deleted), or the raw bytes for record types this module only names.
+    ``value`` is an ``OffsetCommit``, a ``GroupMetadata`` or a ``MemberAssignment``, ``None`` for a tombstone
+    (the commit or group was deleted), or the raw bytes for record types this module only names.
     """
     partition: int
     offset: int
     timestamp: int
     kind: str
     group: str
-    value: "OffsetCommit | GroupMetadata | bytes | None"
+    value: "OffsetCommit | GroupMetadata | MemberAssignment | bytes | None"
 
 
 class _Reader:
@@ -112,8 +130,14 @@ class _Reader:
         self.pos += size
         return chunk
 
+    def int8(self) -> int:
+        return struct.unpack(">b", self._take(1))[0]
+
     def int16(self) -> int:
         return struct.unpack(">h", self._take(2))[0]
+
+    def uuid(self) -> str:
+        return _uuid_text(self._take(16))
 
     def int32(self) -> int:
         return struct.unpack(">i", self._take(4))[0]
@@ -252,13 +276,36 @@ def _key(data: bytes) -> tuple[int, dict]:
     if record_type in (0, 1):
         fields["topic"] = reader.string()
         fields["partition"] = reader.int32()
+    if record_type == MEMBER_ASSIGNMENT:
+        fields["member"] = reader.string()
     return record_type, fields
 
 
-def decode(key: bytes, value: bytes | None) -> tuple[str, str, "OffsetCommit | GroupMetadata | bytes | None"]:
+def _member_assignment_value(key: dict, data: bytes) -> MemberAssignment:
+    """``ConsumerGroupCurrentMemberAssignmentValue`` (flexible from version 0): epochs, state, then the
+    assigned and the pending-revocation partitions as [topic id, [partition]]."""
+    reader = _Reader(data[2:], flexible=True)
+    epoch = reader.int32()
+    reader.int32()  # previous member epoch
+    reader.int8()   # member state
+
+    def topic_partitions() -> list[tuple[str, int]]:
+        topic_id = reader.uuid()
+        partitions = reader.array(reader.int32)
+        reader.tagged_fields()
+        return [(topic_id, p) for p in partitions]
+
+    assigned = [tp for group in reader.array(topic_partitions) for tp in group]
+    return MemberAssignment(key["group"], key["member"], epoch, tuple(sorted(assigned)))
+
+
+def decode(key: bytes, value: bytes | None) -> tuple[str, str, "OffsetCommit | GroupMetadata | MemberAssignment | bytes | None"]:
     """``(kind, group, decoded value)`` of one ``__consumer_offsets`` record (see ``CoordinatorRecord``)."""
     record_type, fields = _key(key)
     kind = RECORD_TYPES.get(record_type, f"type {record_type}")
+    if record_type == MEMBER_ASSIGNMENT:
+        gone = MemberAssignment(fields["group"], fields["member"], -1, ())
+        return kind, fields["group"], gone if value is None else _member_assignment_value(fields, value)
     if value is None:
         return kind, fields["group"], None
     if record_type in (0, 1):
@@ -314,11 +361,6 @@ def read_offsets_topic(group: str | None = None, cluster=None, timeout: float = 
     finally:
         reader.close()
     return sorted(records, key=lambda r: (r.timestamp, r.partition, r.offset))
-
-
-def group_history(group: str, cluster=None) -> list[GroupMetadata]:
-    """Each generation of a classic group as the coordinator stored it, oldest first (empty: none kept)."""
-    return [r.value for r in read_offsets_topic(group, cluster) if isinstance(r.value, GroupMetadata)]
 
 
 def latest_commits(group: str, cluster=None) -> dict[tuple[str, int], OffsetCommit]:

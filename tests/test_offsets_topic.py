@@ -6,12 +6,12 @@ import struct
 import time
 
 import pytest
-from confluent_kafka import Consumer, Producer, TopicCollection, TopicPartition
+from confluent_kafka import Consumer, Producer, TopicPartition
 
-from course_lib.admin import admin_client, create_topic, describe_topic, watermarks
+from course_lib.admin import create_topic, describe_topic, topic_id, watermarks
 from course_lib.clients import client_config
 from course_lib.inspect.tools import run_kafka_tool
-from course_lib.offsets_topic import (OFFSETS_TOPIC, GroupMetadata, OffsetCommit, decode, group_history,
+from course_lib.offsets_topic import (OFFSETS_TOPIC, GroupMetadata, MemberAssignment, OffsetCommit, decode,
                                       java_string_hash, latest_commits, partition_for, read_offsets_topic,
                                       stored_commits)
 from course_lib.produce import produce
@@ -41,6 +41,20 @@ def test_non_flexible_versions_and_tombstones_decode():
     v1 = struct.pack(">hq", 1, 9) + _string("") + struct.pack(">qq", 1700000000000, 1700000100000)
     assert decode(key, v1)[2].offset == 9 and decode(key, v1)[2].leader_epoch == -1
     assert decode(key, None) == ("OffsetCommit", "billing", None)
+
+
+def test_a_new_protocol_members_assignment_and_its_departure_decode():
+    """ConsumerGroupCurrentMemberAssignment (type 8): flexible from version 0, topics named by their 16-byte id."""
+    key = struct.pack(">h", 8) + _string("workers") + _string("member-a")
+    topic_id = bytes(range(16))
+    partitions = bytes([3]) + struct.pack(">ii", 4, 1) + bytes([0])  # compact array of 2 ints, no tagged fields
+    value = (struct.pack(">hiib", 0, 7, 6, 0) + bytes([2]) + topic_id + partitions  # one topic
+             + bytes([1]) + bytes([0]))  # no partitions pending revocation, no tagged fields
+    kind, group, assignment = decode(key, value)
+    assert (kind, group) == ("ConsumerGroupCurrentMemberAssignment", "workers")
+    assert assignment == MemberAssignment("workers", "member-a", 7, (("AAECAwQFBgcICQoLDA0ODw", 1),
+                                                                    ("AAECAwQFBgcICQoLDA0ODw", 4)))
+    assert decode(key, None)[2].gone  # the member left: its record's tombstone
 
 
 def test_truncated_bytes_are_an_error_not_garbage():
@@ -84,16 +98,13 @@ def test_commits_are_decoded_from_the_groups_partition(cluster, committed):
     explicit = commits[-1]
     assert (explicit.topic, explicit.partition, explicit.offset, explicit.metadata) == (topic, 1, 4, "replay-from-here")
     assert explicit.leader_epoch == -1 and abs(explicit.commit_timestamp / 1000 - time.time()) < 300
-    client = admin_client()  # keep the client alive until its future is done
-    topic_id = client.describe_topics(TopicCollection([topic]))[topic].result().topic_id
-    # Kafka prints ids in URL-safe base64 (as the decoder does); confluent-kafka's str() uses the standard alphabet.
-    assert explicit.topic_id == str(topic_id).replace("+", "-").replace("/", "_")
+    assert explicit.topic_id == topic_id(topic)  # both in Kafka's URL-safe base64
     assert latest_commits(group)[(topic, 1)].offset == 4
 
 
 def test_group_metadata_shows_the_member_and_its_assignment(committed):
     topic, group, assignment = committed
-    generations = group_history(group)
+    generations = [r.value for r in read_offsets_topic(group) if isinstance(r.value, GroupMetadata)]
     joined = [g for g in generations if g.members]
     assert joined and isinstance(joined[-1], GroupMetadata)
     member = joined[-1].members[0]

@@ -1,5 +1,9 @@
-"""Checks for lab 05 (consumer groups): they read the groups' commits and the coordinator's record of each
-generation (``__consumer_offsets``), never the learner's variables, and never raise.
+"""Checks for lab 05 (consumer groups): they read the groups' commits and the coordinator's record of who held
+which partitions (``__consumer_offsets``), never the learner's variables, and never raise.
+
+Both group protocols count. A classic group's coordinator stores each generation whole (``GroupMetadata``);
+a new-protocol group's (KIP-848, ``group.protocol=consumer``) stores each member's current assignment as it
+changes (``MemberAssignment``), naming topics by id. ``_snapshots`` turns either into the same timeline.
 
 ``prepare`` writes the events: ``PER_PARTITION`` to each of the ``PARTITIONS`` partitions. Task 1 wants two
 groups that each committed the end of every partition; task 2 a group that once had 3 members with 2
@@ -9,12 +13,13 @@ taken over by the survivors — and still committed everything.
 
 from dataclasses import dataclass
 
-from confluent_kafka import Producer
+from confluent_kafka import KafkaException, Producer
+from confluent_kafka.admin import ConfigResource, ResourceType
 
-from ..admin import committed_offsets, create_topic, watermarks
+from ..admin import admin_client, committed_offsets, create_topic, topic_id, watermarks
 from ..clients import client_config
 from ..errors import CourseError
-from ..offsets_topic import GroupMetadata, OffsetCommit, group_history, read_offsets_topic
+from ..offsets_topic import GroupMetadata, MemberAssignment, OffsetCommit, read_offsets_topic
 from ..session import connect
 from .checking import NotYet, missing_topic, task_check, topic_exists
 
@@ -64,9 +69,48 @@ def _require_finished(group: str, topic: str, hint: str) -> None:
                  "a second for auto-commit) so the last positions are committed.")
 
 
-def _owned(generation, topic: str) -> dict[str, set[int]]:
-    """``{member id: partitions of topic}`` in one generation of a classic group."""
-    return {m.member_id: {p for t, p in m.assignment if t == topic} for m in generation.members}
+@dataclass(frozen=True)
+class _Snapshot:
+    """Who held which partitions of the topic from ``timestamp`` on, in either protocol."""
+    timestamp: int
+    label: str                      # "generation 4" (classic) or "epoch 7" (new protocol)
+    owned: dict[str, set[int]]      # member id → partitions of the topic
+    session_ms: dict[str, int]      # member id → its session timeout
+
+
+def _new_protocol_session_ms(group: str) -> int:
+    """A new-protocol group's session timeout: the group's own setting, else the brokers' default."""
+    client = admin_client()  # keep a reference: a client destroyed mid-request never resolves its future
+    resource = ConfigResource(ResourceType.GROUP, group)
+    try:
+        entries = client.describe_configs([resource], request_timeout=10)[resource].result()
+        return int(entries["consumer.session.timeout.ms"].value)
+    except (KafkaException, KeyError):
+        return 45_000  # group.consumer.session.timeout.ms's default
+
+
+def _snapshots(records, group: str, topic: str) -> list[_Snapshot]:
+    """The group's assignments over time, from its records in ``__consumer_offsets``, oldest first."""
+    generations = [r for r in records if isinstance(r.value, GroupMetadata)]
+    if generations:
+        return [_Snapshot(r.timestamp, f"generation {r.value.generation}",
+                          {m.member_id: {p for t, p in m.assignment if t == topic} for m in r.value.members},
+                          {m.member_id: m.session_timeout_ms for m in r.value.members}) for r in generations]
+    changes = [r for r in records if isinstance(r.value, MemberAssignment)]
+    if not changes:
+        return []
+    wanted, session_ms = topic_id(topic), _new_protocol_session_ms(group)
+    current: dict[str, MemberAssignment] = {}
+    snapshots = []
+    for record in changes:
+        if record.value.gone:
+            current.pop(record.value.member_id, None)
+        else:
+            current[record.value.member_id] = record.value
+        owned = {m: {p for t, p in a.partitions if t == wanted} for m, a in current.items()}
+        epoch = max((a.epoch for a in current.values()), default=0)
+        snapshots.append(_Snapshot(record.timestamp, f"epoch {epoch}", owned, {m: session_ms for m in owned}))
+    return snapshots
 
 
 @task_check("Task 1 · two groups, everything twice")
@@ -88,42 +132,41 @@ def task2(lab) -> str:
     topic, group = lab.topic("events"), lab.group("workers")
     if not topic_exists(topic):
         raise missing_topic(topic, "run the set-up cell at the top of the lab first.")
-    history = group_history(group)
+    history = _snapshots(read_offsets_topic(group), group, topic)
     if not history:
         raise NotYet(f"the coordinator has no record of group {group}.",
                      "start 3 consumers with group.id=lab.group('workers') on the events topic.")
-    shared = [g for g in history if len(g.members) == 3
-              and sorted(len(ps) for ps in _owned(g, topic).values()) == [2, 2, 2]]
+    shared = [g for g in history if len(g.owned) == 3 and sorted(len(ps) for ps in g.owned.values()) == [2, 2, 2]]
     if not shared:
-        largest = max(len(g.members) for g in history)
+        largest = max(len(g.owned) for g in history)
         raise NotYet(f"group {group} never had 3 members holding 2 partitions each (at most "
                      f"{largest} member{'s' if largest != 1 else ''} at once).",
                      "start all 3 members, then wait until the group has settled before they finish.")
     _require_finished(group, topic, "let the 3 members read every event before you close them.")
-    return (f"3 members shared the {PARTITIONS} partitions 2-2-2 (generation "
-            f"{shared[-1].generation}) and the group committed every event.")
+    return (f"3 members shared the {PARTITIONS} partitions 2-2-2 ({shared[-1].label}) and the group "
+            "committed every event.")
 
 
-def _takeover(records, topic: str):
-    """The first generation in which a member that held partitions is gone, the survivors hold every
-    partition of ``topic``, and then commit further on the gone member's partitions — records it had not
-    processed, taken over. Returns (generation, partitions taken over, quiet ms, session ms) or None.
+def _takeover(records, group: str, topic: str):
+    """The first moment at which a member that held partitions is gone, the survivors hold every partition
+    of ``topic``, and then commit further on the gone member's partitions — records it had not processed,
+    taken over. Returns (snapshot, partitions taken over, quiet ms, session ms) or None.
 
-    Quiet ms is how long the gone member's partitions saw nothing (no new generation, no commit) before
-    the takeover. A crash sends no LeaveGroup: the coordinator waits ``session.timeout.ms`` since the last
+    Quiet ms is how long the gone member's partitions saw nothing (no reassignment, no commit) before
+    the takeover. A crash sends no goodbye: the coordinator waits ``session.timeout.ms`` since the last
     heartbeat, so a crashed member's partitions stay quiet for most of it. A clean ``close()`` commits and
     leaves at once: its partitions move within a moment.
     """
     everything = set(range(PARTITIONS))
-    history = [r for r in records if isinstance(r.value, GroupMetadata)]
+    history = _snapshots(records, group, topic)
     commits = [r.value for r in records if isinstance(r.value, OffsetCommit) and r.value.topic == topic]
     for i, before in enumerate(history):
-        held = {m: ps for m, ps in _owned(before.value, topic).items() if ps}
+        held = {m: ps for m, ps in before.owned.items() if ps}
         if len(held) < 2:
             continue
         for j in range(i + 1, len(history)):
-            after, just_before = history[j], history[j - 1]
-            owned = _owned(after.value, topic)
+            after = history[j]
+            owned = after.owned
             if not owned or not set(owned) & set(held):
                 break  # the group emptied or started over: nobody took over
             gone = set(held) - set(owned)
@@ -134,12 +177,15 @@ def _takeover(records, topic: str):
             later = [c for c in commits if c.partition in orphans and c.commit_timestamp >= after.timestamp
                      and c.offset > at_takeover.get(c.partition, 0)]
             if later:
+                # classic: the gone member's last generation was recorded just before; new protocol: its
+                # departure is a record of its own, and the survivors' new assignments follow
+                left = next(k for k in range(i + 1, j + 1) if not gone & set(history[k].owned))
+                left_at = history[left].timestamp
                 last_commits = [c.commit_timestamp for c in commits
-                                if c.partition in orphans and c.commit_timestamp < after.timestamp]
-                last_sign_of_life = max([just_before.timestamp, *last_commits])
-                session_ms = max(m.session_timeout_ms for m in before.value.members if m.member_id in gone)
-                quiet_ms = after.timestamp - last_sign_of_life
-                return after.value, sorted({c.partition for c in later}), quiet_ms, session_ms
+                                if c.partition in orphans and c.commit_timestamp < left_at]
+                quiet_ms = left_at - max([history[left - 1].timestamp, *last_commits])
+                session_ms = max(before.session_ms[m] for m in gone)
+                return after, sorted({c.partition for c in later}), quiet_ms, session_ms
     return None
 
 
@@ -149,23 +195,22 @@ def task3(lab) -> str:
     if not topic_exists(topic):
         raise missing_topic(topic, "run the set-up cell at the top of the lab first.")
     records = read_offsets_topic(group)
-    if not any(isinstance(r.value, GroupMetadata) for r in records):
+    if not any(isinstance(r.value, (GroupMetadata, MemberAssignment)) for r in records):
         raise NotYet(f"the coordinator has no record of group {group}.",
                      "start at least 2 members with group.id=lab.group('resilient'), one of them able to "
                      "crash (a Group member added with process=True).")
-    takeover = _takeover(records, topic)
+    takeover = _takeover(records, group, topic)
     if takeover is None:
         raise NotYet(f"group {group} never lost a member whose unfinished partitions the others "
                      "then took over and processed.",
                      "crash one member (group.crash(member)) while its partitions still have unread events "
                      "— make each event cost some work, e.g. Group(..., work_ms=100) — and let the others finish.")
     _require_finished(group, topic, "let the survivors read every event before you close them.")
-    generation, partitions, quiet_ms, session_ms = takeover
+    after, partitions, quiet_ms, session_ms = takeover
     if quiet_ms < 0.75 * session_ms:  # a crash: the session less a heartbeat or two; close(): 1-2 s
         raise NotYet(f"a member left and the others took over its partitions {partitions}, but they "
                      f"moved {quiet_ms / 1000:.1f} s after its last sign of life — sooner than a crash allows "
-                     f"(session.timeout.ms={session_ms}): it left cleanly, with close() and a LeaveGroup.",
+                     f"(session timeout {session_ms} ms): it left cleanly, with close() and a goodbye to the group.",
                      "crash it instead: a member added with group.add(process=True), then group.crash(member).")
-    return (f"a member dropped out (generation {generation.generation}); the "
-            f"{len(generation.members)} survivor(s) took over partitions {partitions}, carried on "
-            "where it had committed, and the group committed every event.")
+    return (f"a member dropped out ({after.label}); the {len(after.owned)} survivor(s) took over partitions "
+            f"{partitions}, carried on where it had committed, and the group committed every event.")

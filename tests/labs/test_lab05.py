@@ -109,3 +109,46 @@ def test_task3_accepts_survivors_finishing_a_crashed_members_partitions(cluster,
                          "the group to commit up to the end of every partition")
     verdict = checks.task3(lab)
     assert verdict, verdict
+
+
+def test_task2_accepts_a_new_protocol_group(cluster, lab):
+    """KIP-848 (group.protocol=consumer): the coordinator stores each member's assignment, not generations."""
+    topic, group_id = lab.topic("events"), lab.group("workers")
+    with Group(topic, group_id=group_id, group_protocol="consumer") as workers:
+        workers.start(3, hold=True)
+        workers.wait_settled()
+        workers.release()
+        workers.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60,
+                           "the group to commit up to the end of every partition")
+    verdict = checks.task2(lab)
+    assert verdict and "epoch" in verdict.message, verdict
+
+
+def test_task3_tells_a_clean_leave_from_a_crash_in_a_new_protocol_group(cluster, lab):
+    topic, group_id = lab.topic("events"), lab.group("resilient")
+    with Group(topic, group_id=group_id, group_protocol="consumer") as group:
+        group.start(2, hold=True)
+        group.wait_settled()
+        group.stop()                    # close(): it leaves at once, holding 3 partitions, having committed nothing
+        group.wait_settled()
+        group.release()
+        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60,
+                         "the group to commit up to the end of every partition")
+    verdict = checks.task3(lab)
+    assert not verdict and "left cleanly" in verdict.message and "45000 ms" in verdict.message, verdict
+
+
+def test_task3_accepts_a_crash_in_a_new_protocol_group(cluster, lab):
+    """The slowest test here: the new protocol's session timeout is the broker's, 45 s at the least."""
+    topic, group_id = lab.topic("events"), lab.group("resilient")
+    with Group(topic, group_id=group_id, group_protocol="consumer") as group:
+        group.start(1, hold=True)
+        victim = group.add(process=True)
+        group.wait_settled(90)
+        group.crash(victim)             # SIGKILL: no goodbye; the coordinator waits out the session
+        group.wait_settled(120)
+        group.release()
+        group.wait_until(lambda: committed_offsets(group_id, topic) == ends(topic), 60,
+                         "the group to commit up to the end of every partition")
+    verdict = checks.task3(lab)
+    assert verdict and "epoch" in verdict.message, verdict
