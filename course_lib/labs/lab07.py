@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..admin import committed_offsets, create_topic, watermarks
-from ..batches import data_batches
+from ..batches import data_batches, records_outside_transactions
 from ..offsets_topic import stored_commits
 from ..produce import produce
 from ..reading import read_all
@@ -84,9 +84,9 @@ def task2(lab) -> str:
     if everything != sorted(COMMITTED + ABORTED):
         raise NotYet("the aborted records are not in the log: read_uncommitted readers should see "
                      "all five.", "write the two records inside a transaction and abort it — do not skip them.")
-    plain = [b for b in data_batches(topic) if not b.transactional]
+    plain = records_outside_transactions(topic)
     if plain:
-        raise NotYet(f"{sum(b.records for b in plain)} records were written outside any transaction: every "
+        raise NotYet(f"{plain} records were written outside any transaction: every "
                      "reader sees those, whatever a transaction decides.",
                      "write the committed three inside begin_transaction() … commit_transaction() as well.")
     return ("read_committed sees the three committed records; the aborted two are in the log, "
@@ -99,9 +99,9 @@ def _examples(items) -> str:
 
 def _judge(trial: Trial, source: str) -> str:
     """The verdict on a crash-and-restart trial of the invoicing job (raises ``NotYet``)."""
-    plain = [b for b in data_batches(trial.target) if not b.transactional]
+    plain = records_outside_transactions(trial.target)
     if plain:
-        raise NotYet(f"{sum(b.records for b in plain)} invoices were written outside a transaction: a crash between "
+        raise NotYet(f"{plain} invoices were written outside a transaction: a crash between "
                      "writing them and committing the offsets invoices those orders again.",
                      "give the producer a transactional.id; init_transactions() once, then begin_transaction() … "
                      "commit_transaction() around each batch.")

@@ -9,7 +9,7 @@ import json
 from collections import Counter
 
 from ..admin import committed_offsets, describe_topic, topic_config, watermarks
-from ..batches import data_batches
+from ..batches import records_outside_transactions
 from ..capstone import generate_rides, read_to_end
 from ..offsets_topic import stored_commits
 from .checking import NotYet, require_topic, task_check
@@ -61,13 +61,6 @@ def _same_rides(ride_ids: list[str], expected: list[str], topic: str) -> None:
         raise NotYet(f"{topic!r} has {len(missing)} rides missing and {len(extra)} that do not belong.")
 
 
-def _written_in_transactions(topic: str) -> bool:
-    """Every batch of application records carries the transactional bit: none was written outside a transaction
-    (a plain write plus one aborted transaction, which leaves markers too, is not enough)."""
-    batches = data_batches(topic)
-    return bool(batches) and all(b.transactional for b in batches)
-
-
 @task_check("Task 1 · produce the rides")
 def task1(lab) -> str:
     """Every ride of the data set in ``rides``, once, keyed by rider id, in 3 partitions."""
@@ -111,7 +104,7 @@ def task3(lab) -> str:
     if any(v.get("status") == "cancelled" for v in values):
         raise NotYet(f"{topic!r} contains cancelled rides.", "keep only rides whose status is 'completed'")
     _same_rides([v.get("ride_id") for v in values], completed, topic)
-    if not _written_in_transactions(topic):
+    if records_outside_transactions(topic):
         raise NotYet(f"{topic!r} was not written in transactions.",
                      "give the producer a transactional.id, then begin_transaction ... commit_transaction")
     require_topic(rides_topic, "produce the rides in task 1")
@@ -148,7 +141,7 @@ def task4(lab) -> str:
         city = wrong[0]
         raise NotYet(f"{len(wrong)} cities have wrong totals, e.g. {city}: {table[city]} instead of {expected[city]}.",
                      "count only completed rides, and make sure no ride is counted twice")
-    if not _written_in_transactions(topic):
+    if records_outside_transactions(topic):
         raise NotYet(f"{topic!r} was not written in transactions.",
                      "write the totals with a transactional producer, with the input offsets in the same transaction")
     return f"the revenue of all {len(expected)} cities is right, and it was written exactly once."
