@@ -9,9 +9,11 @@ the controller has taken it out of every ISR, starts it again (as ``start-broker
 seconds from that restart to
 
 - the broker answering a metadata request sent to it alone;
-- the broker back in the ISR of every partition it replicates (target ≤ 20 s);
+- the broker back in the ISR of every partition it replicates;
 
-and, for context, the time from the kill to that moment (it includes the ~9 s session timeout).
+and the time from the kill to that moment (target ≤ 20 s; it includes the ~9 s broker session timeout before
+the controller fences the dead broker). `make test` runs it on the lessons' cluster after both passes, once
+the other lanes are done (their load would triple the start-up).
 
 ``--topics N`` first creates N throwaway topics of 3 partitions (deleted afterwards), to show how the
 restart scales with the partitions on the broker.
@@ -105,8 +107,8 @@ def main() -> None:
         answering_at = moment_when(lambda: answers_alone(port), deadline)
         back_at = moment_when(lambda: replicated_by(admin, victim)[1] == held, deadline)
         print(f"restart → broker answers:                  {seconds(restarted_at, answering_at)}")
-        print(f"restart → back in the ISR of all {held:>4}:    {seconds(restarted_at, back_at)}  (target ≤ 20 s)")
-        print(f"kill → back in every ISR:                  {seconds(killed_at, back_at)}")
+        print(f"restart → back in the ISR of all {held:>4}:    {seconds(restarted_at, back_at)}")
+        print(f"kill → back in every ISR:                  {seconds(killed_at, back_at)}  (target ≤ 20 s)")
         starting.join(args.limit)
         for failure in failures:
             print(f"start_broker failed: {failure}")
