@@ -195,7 +195,8 @@ def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
 
 
 def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
-    """``{partition: (log start offset, high watermark)}`` — the first and next offset of each partition."""
+    """``{partition: (log start offset, high watermark)}``: the first offset still stored, and the end of what
+    consumers may read (the client is read_committed, so in a topic with transactions: the last stable offset)."""
     from confluent_kafka import Consumer
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
     consumer = Consumer(client_config(_bootstrap(cluster), group_id="course-watermarks"))

@@ -65,7 +65,6 @@ def data_batches(topic: str, cluster=None) -> list[BatchHeader]:
             for batch in partition_batches(topic, info.partition, cluster) if not batch.control]
 
 
-
 def records_outside_transactions(topic: str, cluster=None) -> int:
     """How many records of ``topic`` were written outside any transaction: every reader sees those, whatever a
     transaction decides (labs 07 and 13 want none)."""

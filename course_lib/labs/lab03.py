@@ -132,7 +132,7 @@ def task3(lab) -> str:
     if record.text("value") != str(record.offset):
         raise NotYet(f"the {AFTER_DELETE!r} record is at offset {record.offset}, but its value "
                      f"predicted {record.text('value')!r}.",
-                     "the next offset is the high watermark (the second number of watermarks()), however many "
-                     "records were deleted.")
+                     "the next offset is the log end offset, which equals the high watermark (the second number of "
+                     "watermarks()) once the followers have caught up — however many records were deleted.")
     return (f"segments below offset {min(firsts.values())} left every replica, the log starts at "
             f"{start}, and the next record got offset {record.offset}, as predicted: no offset was reused.")

@@ -8,6 +8,7 @@ how many record batches the producer sent (``linger.ms``, ``batch.size``), how m
 from ..batches import data_batches
 from ..perf import payloads
 from ..reading import read_all
+from ..waiting import poll_until
 from .checking import NotYet, require_topic, task_check
 
 __all__ = ["RECORDS", "RECORD_SIZE", "TUNED_RECORDS", "MIN_UNBATCHED", "MAX_BATCHED", "MAX_COMPRESSED_SHARE",
@@ -20,14 +21,28 @@ MAX_BATCHED = 4            # ... batched at most this many
 MAX_COMPRESSED_SHARE = 0.5   # task 2: bytes on disk / raw value bytes
 MAX_TUNED_BATCHES = 10     # task 3
 MAX_TUNED_SHARE = 0.35
+READABLE_WITHIN = 15       # s for records written with acks=1 to reach the followers (and the high watermark)
 
 
 def _stored_batches(topic: str, count: int) -> list:
-    """The batches of ``topic`` if it holds exactly ``payloads(count, RECORD_SIZE)``, else ``NotYet``."""
+    """The batches of ``topic`` if it holds exactly ``payloads(count, RECORD_SIZE)``, else ``NotYet``.
+
+    Records written with ``acks=1`` become readable only once the followers have them (the high watermark,
+    lesson 03): right after the producer's flush the leader's log can hold more than a consumer gets, so the
+    read waits until it gets every record the leader's log holds."""
     what = f"payloads({count}, {RECORD_SIZE})"
     require_topic(topic, f"create it and send {what}.")
-    values = sorted(r.value.encode() if isinstance(r.value, str) else r.value for r in read_all(topic))
-    if values != sorted(payloads(count, RECORD_SIZE)):
+    logged = sum(batch.records for batch in data_batches(topic))  # on the leader's disk, readable or not yet
+    values: list[bytes] = []
+
+    def readable() -> int:
+        values[:] = sorted(r.value.encode() if isinstance(r.value, str) else r.value for r in read_all(topic))
+        return len(values)
+
+    poll_until(readable, f"the {logged} records in the leader's log of {topic} to be readable", READABLE_WITHIN,
+               every=1, done=lambda readable_count: readable_count >= logged)
+    expected = sorted(payloads(count, RECORD_SIZE))
+    if values != expected:
         raise NotYet(f"{topic} holds {len(values)} records; it should hold {what}, each once.",
                      "recreate the topic (create_topic(..., recreate=True)) and send them once.")
     return data_batches(topic)
