@@ -1,5 +1,6 @@
 """Notebooks are stored clean, named by one pattern, and end by checking their claim."""
 
+import json
 import re
 
 import nbformat
@@ -23,6 +24,13 @@ def test_stored_without_outputs(path):
     dirty = [i for i, cell in enumerate(notebook.cells)
              if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)]
     assert not dirty, f"cells {dirty} have outputs; clear them before committing"
+
+
+@pytest.mark.parametrize("path", ALL, ids=[str(p.relative_to(REPO_ROOT)) for p in ALL])
+def test_every_cell_has_an_id(path):
+    """nbformat 4.5 wants a cell id on every cell (a missing one is a warning today, an error in a future nbformat)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]  # as stored: nbformat.read would add missing ids
+    assert all(cell.get("id") for cell in cells), [i for i, cell in enumerate(cells) if not cell.get("id")]
 
 
 @pytest.mark.parametrize("path", ALL, ids=[str(p.relative_to(REPO_ROOT)) for p in ALL])
