@@ -95,15 +95,22 @@ def partition_leader(topic: str, partition: int = 0, cluster=None) -> int:
 
 
 def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> None:
-    def listed():
-        """The topic's metadata as the broker asked lists it (None: not listed)."""
-        return admin_client(cluster).list_topics(timeout=5).topics.get(name)
+    """Wait until every running broker lists ``name`` (or none does): each learns of a topic from the metadata
+    log a moment apart, and the next client — a lab's check, say — may ask any of them."""
+    cluster = cluster or connect(quiet=True)
 
-    def done(topic) -> bool:
-        return (topic is not None and topic.error is None and bool(topic.partitions)) == present
+    def listed_by() -> dict[int, bool]:
+        """For each running broker: whether it lists the topic, asked of a client that knows only that broker."""
+        seen = {}
+        for node in cluster.nodes:
+            if node.process.alive:
+                topic = AdminClient(client_config(f"localhost:{node.port}")).list_topics(timeout=5).topics.get(name)
+                seen[node.node_id] = topic is not None and topic.error is None and bool(topic.partitions)
+        return seen
 
-    poll_until(listed, f"topic {name!r} to {'appear' if present else 'disappear'}", timeout, done=done,
-               advice="Check `python -m course_lib status`.")
+    poll_until(listed_by, f"every broker to {'list' if present else 'forget'} topic {name!r}", timeout,
+               done=lambda seen: bool(seen) and all(known == present for known in seen.values()),
+               retry_on=(KafkaException,), advice="Check `python -m course_lib status`.")
 
 
 def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, config: dict | None = None,
@@ -128,8 +135,7 @@ def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, co
         if "TOPIC_ALREADY_EXISTS" not in str(exc):
             raise CourseError(f"Could not create topic {name!r}: {_reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=True)
-    # brokers learn of a new topic moments apart: the next one asked may not know it yet
-    return poll_until(lambda: describe_topic(name, cluster), f"every broker to know the new topic {name!r}", 15,
+    return poll_until(lambda: describe_topic(name, cluster), f"the new topic {name!r} to be described", 15,
                       retry_on=(CourseError,))
 
 

@@ -4,7 +4,8 @@
 #   tests   — pytest over course_lib, on the cluster in .course/ (the one `make course` starts);
 #   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable);
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
-#             copy, and the ZooKeeper-mode cluster's tests): moved from the tests lane so the lanes end together.
+#             copy, and the tests of the ZooKeeper-mode cluster and lab 10): moved from the tests lane so the lanes
+#             end together.
 # The lessons and labs lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its own: its
 # own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no `unshare`),
 # the notebooks run after the tests, on the same cluster.
@@ -60,7 +61,7 @@ lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$
 
 lessons=(notebooks/*.ipynb)
 labs=(labs/*/solution.ipynb)
-LAB_LANE_TESTS="tests/test_labs.py tests/zookeeper"
+LAB_LANE_TESTS="tests/test_labs.py tests/zookeeper tests/labs/test_lab10.py"
 started=$(date +%s)
 if own_network true 2>/dev/null; then
   export -f run_twice

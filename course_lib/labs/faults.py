@@ -20,20 +20,23 @@ source, target)``, and the check runs it twice on clients built from the learner
    ``InputDrained``, so a ``while True`` loop ends too.
 
 Each trial uses its own group, transactional id and target topic, so the learner's own runs never
-interfere. Introduced in lab 04 (task 4); lab 07 (task 3) judges exactly-once with it.
+interfere. Introduced in lab 04 (task 4); lab 07 (task 3) judges exactly-once with it, lab 14 auto-commit with
+stored offsets (and, with ``run_to_end``, a job that must survive poison records).
 """
 
 import itertools
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaException, Producer
 
-from ..admin import admin_client, create_topic, delete_topic
+from ..admin import admin_client, committed_offsets, create_topic, delete_topic, watermarks
 from .checking import NotYet
 
-__all__ = ["SimulatedCrash", "InputDrained", "Trial", "crash_and_restart", "delete_trial"]
+__all__ = ["SimulatedCrash", "InputDrained", "JobRaised", "Trial", "crash_and_restart", "delete_trial", "run_to_end", "delete_group", "auto_commits",
+           "require_at_least_once"]
 
 DRAINED_AFTER = 3.0   # s without a record, once assigned, before a poll says the input is drained
 HELD_FOR_MS = 1000    # linger.ms of the trial's producer: copies the job does not flush are still unsent
@@ -46,11 +49,20 @@ class SimulatedCrash(BaseException):
     ``BaseException``, like ``KeyboardInterrupt``: an ``except Exception`` in the job cannot survive it)."""
 
 
+class JobRaised(NotYet):
+    """The learner's job raised ``error``: a not-yet verdict in one line, and the error for a check to look at."""
+
+    def __init__(self, message: str, hint: str, error: Exception):
+        super().__init__(message, hint)
+        self.error = error
+
+
 class InputDrained(BaseException):
     """Raised from ``poll()``/``consume()`` once the input is drained: how a check ends a loop that never ends."""
 
 
-def _auto_commits(config: dict) -> bool:
+def auto_commits(config: dict) -> bool:
+    """Whether a consumer built from ``config`` commits by itself (librdkafka's default: it does)."""
     return str(config.get("enable.auto.commit", True)).lower() not in ("false", "0")
 
 
@@ -163,7 +175,7 @@ def _close(consumer: Consumer) -> None:
 
 def _die(consumer: Consumer, producer: Producer, consumer_config: dict, producer_config: dict) -> None:
     """Leave the clients as a killed process would, at its worst moment for the guarantee."""
-    if _auto_commits(consumer_config):
+    if auto_commits(consumer_config):
         try:
             consumer.commit(asynchronous=False)  # the auto-commit timer may fire just before a crash
         except KafkaException:
@@ -175,12 +187,12 @@ def _die(consumer: Consumer, producer: Producer, consumer_config: dict, producer
     _close(consumer)  # so the restart is assigned at once (a killed member would hold its partitions ~45 s)
 
 
-def _run(job: Callable, consumer_config: dict, producer_config: dict, source: str, target: str, run: _Run,
+def _run(job: Callable, consumer_config: dict, producer_config: dict, topics: tuple[str, ...], run: _Run,
          which: str) -> None:
-    """One run of ``job``; ``run`` keeps what it was handed and whether it crashed."""
+    """One run of ``job(consumer, producer, *topics)``; ``run`` keeps what it was handed and whether it crashed."""
     consumer, producer = _clients(consumer_config, producer_config)
     try:
-        job(_WatchedConsumer(consumer, run), _CrashingProducer(producer, run), source, target)
+        job(_WatchedConsumer(consumer, run), _CrashingProducer(producer, run), *topics)
     except SimulatedCrash:
         _die(consumer, producer, consumer_config, producer_config)
         return
@@ -191,8 +203,8 @@ def _run(job: Callable, consumer_config: dict, producer_config: dict, source: st
         raise
     except Exception as error:  # the learner's bug: say it in one line, never swallow it
         _close(consumer)
-        raise NotYet(f"the {which} run of your job raised {type(error).__name__}: {error}",
-                     "run your job yourself on the real topics to see the full traceback.") from None
+        raise JobRaised(f"the {which} run of your job raised {type(error).__name__}: {error}",
+                        "run your job yourself on the real topics to see the full traceback.", error) from None
     _close(consumer)
     producer.flush(30)
 
@@ -211,23 +223,53 @@ def crash_and_restart(job: Callable, consumer_config: dict, producer_config: dic
     if "transactional.id" in producer_config:
         producer_config["transactional.id"] = f"{producer_config['transactional.id']}-trial-{n}"
     on_commit = crash_at == "commit"
-    first = _Run(crash_after, on_produce=not on_commit or _auto_commits(consumer_config), on_commit=on_commit)
+    first = _Run(crash_after, on_produce=not on_commit or auto_commits(consumer_config), on_commit=on_commit)
     try:
-        _run(job, consumer_config, producer_config, source, target, first, "first")
-        _run(job, consumer_config, producer_config, source, target, _Run(None, False, False), "second")
+        _run(job, consumer_config, producer_config, (source, target), first, "first")
+        _run(job, consumer_config, producer_config, (source, target), _Run(None, False, False), "second")
     except NotYet:
         _delete(group, target)
         raise
     return Trial(group, target, first.handed_out if first.crashed else None)
 
 
-def _delete(group: str, target: str) -> None:
-    delete_topic(target)
+def require_at_least_once(trial: Trial, source: str, wanted: Counter, copied: Counter, lost_because: str,
+                          lost_hint: str, commit_hint: str) -> int:
+    """Judge an at-least-once trial: every ``wanted`` value among the ``copied`` ones, and the trial's group
+    committed at the end of ``source`` — else ``NotYet`` (``lost_because`` says why a record can go missing).
+    Returns how many copies are extra (duplicates, fine for at-least-once). Labs 04 and 14."""
+    missing = wanted - copied
+    if missing:
+        raise NotYet(f"{trial.story}, {sum(missing.values())} of {sum(wanted.values())} records never reached the "
+                     f"output (e.g. {sorted(missing)[0]!r}): {lost_because}", lost_hint)
+    ends = {p: high for p, (low, high) in watermarks(source).items()}
+    committed = committed_offsets(trial.group, source)
+    if committed != ends:
+        raise NotYet(f"{trial.story}, every record was copied, but the group has committed {committed or 'nothing'} "
+                     f"instead of the end offsets {ends}.", commit_hint)
+    return sum((copied - wanted).values())
+
+
+def run_to_end(job: Callable, consumer_config: dict, producer_config: dict, *topics: str) -> str:
+    """Run ``job(consumer, producer, *topics)`` once, without a crash, until its input is drained; return the
+    run's group (the learner's with ``-trial-N`` appended). Lab 14's dead-letter job is judged on one run."""
+    group = f"{consumer_config.get('group.id', 'no-group')}-trial-{next(_trials)}"
+    _run(job, {**consumer_config, "group.id": group}, producer_config, topics, _Run(None, False, False), "check's")
+    return group
+
+
+def delete_group(group: str) -> None:
+    """Remove a trial's group (never committed: nothing to remove)."""
     client = admin_client()  # keep a reference: a client destroyed mid-request never resolves its future
     try:
         client.delete_consumer_groups([group], request_timeout=10)[group].result()
     except KafkaException:
         pass  # never committed, so the coordinator never stored the group
+
+
+def _delete(group: str, target: str) -> None:
+    delete_topic(target)
+    delete_group(group)
 
 
 def delete_trial(trial: Trial) -> None:

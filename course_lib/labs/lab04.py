@@ -19,7 +19,7 @@ from ..errors import CourseError
 from ..positions import offsets_for_time
 from ..session import connect
 from .checking import NotYet, missing_topic, task_check, topic_exists
-from .faults import crash_and_restart, delete_trial
+from .faults import crash_and_restart, delete_trial, require_at_least_once
 
 __all__ = ["Orders", "OLD", "PER_PARTITION", "PARTITIONS", "AUDIT_PARTITION", "AUDIT_OFFSET", "prepare", "shipped_value",
            "CRASH_AFTER", "task1", "task2", "task3", "task4"]
@@ -141,22 +141,13 @@ def task4(lab, job: Callable, consumer_config: dict, producer_config: dict) -> s
     try:
         wanted = Counter(shipped_value(r.value) for r in _read(orders))
         copied = Counter(r.value for r in _read(trial.target))
-        crash = trial.story
-        missing = wanted - copied
-        if missing:
-            raise NotYet(f"{crash}, {sum(missing.values())} of {sum(wanted.values())} orders never reached the output "
-                         f"(e.g. {sorted(missing)[0]!r}): their offsets were committed before their copies were "
-                         "acknowledged, or they were never read.",
-                         "enable.auto.commit=False and auto.offset.reset=earliest; per batch: produce, flush() until "
-                         "every copy is acknowledged, and only then commit(asynchronous=False).")
-        ends = {p: high for p, (low, high) in watermarks(orders).items()}
-        committed = committed_offsets(trial.group, orders)
-        if committed != ends:
-            raise NotYet(f"{crash}, every order was copied, but the group has committed {committed or 'nothing'} "
-                         f"instead of the end offsets {ends}.",
-                         "commit (synchronously) after each batch's copies are acknowledged.")
-        extra = sum((copied - wanted).values())
-        return (f"all {sum(wanted.values())} orders shipped {crash}"
+        extra = require_at_least_once(
+            trial, orders, wanted, copied,
+            "their offsets were committed before their copies were acknowledged, or they were never read.",
+            "enable.auto.commit=False and auto.offset.reset=earliest; per batch: produce, flush() until every copy "
+            "is acknowledged, and only then commit(asynchronous=False).",
+            "commit (synchronously) after each batch's copies are acknowledged.")
+        return (f"all {sum(wanted.values())} orders shipped {trial.story}"
                 + (f" ({extra} twice — fine for at-least-once)" if extra else "") + "; the group is at the end.")
     finally:
         delete_trial(trial)
