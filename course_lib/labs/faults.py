@@ -35,8 +35,8 @@ from confluent_kafka import Consumer, KafkaException, Producer
 from ..admin import admin_client, committed_offsets, create_topic, delete_topic, watermarks
 from .checking import NotYet
 
-__all__ = ["SimulatedCrash", "InputDrained", "JobRaised", "Trial", "crash_and_restart", "delete_trial", "run_to_end", "delete_group", "auto_commits",
-           "require_at_least_once"]
+__all__ = ["SimulatedCrash", "InputDrained", "JobRaised", "Trial", "crash_and_restart", "delete_trial", "run_to_end",
+           "delete_group", "auto_commits", "require_at_least_once"]
 
 DRAINED_AFTER = 3.0   # s without a record, once assigned, before a poll says the input is drained
 HELD_FOR_MS = 1000    # linger.ms of the trial's producer: copies the job does not flush are still unsent

@@ -1,7 +1,5 @@
 """Lab 04's checks on the real cluster: each rejects a wrong state it can meet and accepts a right one."""
 
-import time
-
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
@@ -9,6 +7,8 @@ from course_lib.clients import client_config
 from course_lib.consume import consume
 from course_lib.labs import Lab
 from course_lib.labs import lab04 as checks
+
+from job_input import batches  # tests/labs/job_input.py
 
 
 def commit(cluster, group, topic, offsets: dict[int, int]) -> None:
@@ -78,17 +78,6 @@ def _configs(lab, cluster, **consumer):
             {"bootstrap.servers": cluster.bootstrap_servers})
 
 
-def _batches(consumer, orders):
-    """Batches of orders until 3 s pass without one (the check ends a run sooner, once the input is drained)."""
-    consumer.subscribe([orders])
-    last_seen = time.monotonic()
-    while time.monotonic() - last_seen < 3:
-        batch = [m for m in consumer.consume(100, timeout=0.5) if m.error() is None]
-        if batch:
-            last_seen = time.monotonic()
-            yield batch
-
-
 def _copy(producer, shipped, batch):
     for message in batch:
         producer.produce(shipped, key=message.key(), value=checks.shipped_value(message.value().decode()))
@@ -96,7 +85,7 @@ def _copy(producer, shipped, batch):
 
 def copy_then_commit(consumer, producer, orders, shipped):
     """The right answer: copies acknowledged, then the commit."""
-    for batch in _batches(consumer, orders):
+    for batch in batches(consumer, orders):
         _copy(producer, shipped, batch)
         producer.flush(30)
         consumer.commit(asynchronous=False)
@@ -104,7 +93,7 @@ def copy_then_commit(consumer, producer, orders, shipped):
 
 def commit_then_copy(consumer, producer, orders, shipped):
     """At-most-once: the position moves past the orders before they are copied."""
-    for batch in _batches(consumer, orders):
+    for batch in batches(consumer, orders):
         consumer.commit(asynchronous=False)
         _copy(producer, shipped, batch)
         producer.flush(30)
@@ -112,7 +101,7 @@ def commit_then_copy(consumer, producer, orders, shipped):
 
 def commit_without_flush(consumer, producer, orders, shipped):
     """Copies only queued, not acknowledged, when the commit goes out."""
-    for batch in _batches(consumer, orders):
+    for batch in batches(consumer, orders):
         _copy(producer, shipped, batch)
         consumer.commit(asynchronous=False)
     producer.flush(30)
@@ -120,7 +109,7 @@ def commit_without_flush(consumer, producer, orders, shipped):
 
 def auto_commit(consumer, producer, orders, shipped):
     """No commit of its own: the consumer's default auto-commit does it, on its own schedule."""
-    for batch in _batches(consumer, orders):
+    for batch in batches(consumer, orders):
         _copy(producer, shipped, batch)
         producer.flush(30)
 

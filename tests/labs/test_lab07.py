@@ -1,13 +1,13 @@
 """Lab 07's checks on the real cluster: each rejects a wrong state it can meet and accepts a right one."""
 
-import time
-
 from confluent_kafka import Producer, TopicPartition
 
 from course_lib.admin import create_topic
 from course_lib.labs import Lab
 from course_lib.labs import lab07 as checks
 from course_lib.produce import produce
+
+from job_input import batches  # tests/labs/job_input.py
 
 
 def test_task1_wants_every_payment_once_from_an_idempotent_producer(cluster):
@@ -73,17 +73,6 @@ def _configs(lab, cluster, **consumer):
     return consumer_config, {"bootstrap.servers": cluster.bootstrap_servers, "transactional.id": lab.topic("tx")}
 
 
-def _batches(consumer, orders):
-    """Batches of orders until 3 s pass without one (the check ends a run sooner, once the input is drained)."""
-    consumer.subscribe([orders])
-    last_seen = time.monotonic()
-    while time.monotonic() - last_seen < 3:
-        batch = [m for m in consumer.consume(50, timeout=0.5) if m.error() is None]
-        if batch:
-            last_seen = time.monotonic()
-            yield batch
-
-
 def _invoice(producer, invoices, order):
     producer.produce(invoices, key=order.key(), value=checks.invoice(order.value().decode()))
 
@@ -91,7 +80,7 @@ def _invoice(producer, invoices, order):
 def exactly_once(consumer, producer, orders, invoices, next_offset=1):
     """The right answer (``next_offset=0``: the classic slip of sending the last offset read, not the next)."""
     producer.init_transactions()
-    for batch in _batches(consumer, orders):
+    for batch in batches(consumer, orders, 50):
         producer.begin_transaction()
         for order in batch:
             _invoice(producer, invoices, order)
@@ -108,7 +97,7 @@ def sends_the_last_offset_read(consumer, producer, orders, invoices):
 def transactions_but_commit(consumer, producer, orders, invoices):
     """Invoices in transactions, offsets with consumer.commit() after each: two commits, a crash between them."""
     producer.init_transactions()
-    for batch in _batches(consumer, orders):
+    for batch in batches(consumer, orders, 50):
         producer.begin_transaction()
         for order in batch:
             _invoice(producer, invoices, order)
@@ -118,7 +107,7 @@ def transactions_but_commit(consumer, producer, orders, invoices):
 
 def at_least_once(consumer, producer, orders, invoices):
     """No transactions: copy, flush, commit — lesson 04's job, not exactly-once."""
-    for batch in _batches(consumer, orders):
+    for batch in batches(consumer, orders, 50):
         for order in batch:
             _invoice(producer, invoices, order)
         producer.flush()

@@ -9,6 +9,8 @@ from confluent_kafka import KafkaError, KafkaException
 from course_lib.labs import Lab
 from course_lib.labs import lab14 as checks
 
+from job_input import batches  # tests/labs/job_input.py
+
 
 @pytest.fixture
 def lab(cluster):
@@ -65,19 +67,8 @@ def test_task1_reports_a_callback_that_raises_in_one_sentence(cluster, lab):
 
 # Task 2 · auto-commit with offsets stored after processing
 
-def _batches(consumer):
-    """The job's input in batches, until nothing new has come for 5 s."""
-    last_seen = time.monotonic()
-    while time.monotonic() - last_seen < 5:
-        batch = [m for m in consumer.consume(100, timeout=1.0) if m.error() is None]
-        if batch:
-            last_seen = time.monotonic()
-            yield batch
-
-
 def copy_then_store(consumer, producer, orders, copies):
-    consumer.subscribe([orders])
-    for batch in _batches(consumer):
+    for batch in batches(consumer, orders):
         for message in batch:
             producer.produce(copies, value=message.value())
         producer.flush(30)
@@ -87,8 +78,7 @@ def copy_then_store(consumer, producer, orders, copies):
 
 
 def store_then_copy(consumer, producer, orders, copies):
-    consumer.subscribe([orders])
-    for batch in _batches(consumer):
+    for batch in batches(consumer, orders):
         for message in batch:
             consumer.store_offsets(message=message)
             producer.produce(copies, value=message.value())
@@ -97,8 +87,7 @@ def store_then_copy(consumer, producer, orders, copies):
 
 
 def store_without_flush(consumer, producer, orders, copies):
-    consumer.subscribe([orders])
-    for batch in _batches(consumer):
+    for batch in batches(consumer, orders):
         for message in batch:
             producer.produce(copies, value=message.value())
             consumer.store_offsets(message=message)
@@ -107,8 +96,7 @@ def store_without_flush(consumer, producer, orders, copies):
 
 
 def copy_with_default_store(consumer, producer, orders, copies):
-    consumer.subscribe([orders])
-    for batch in _batches(consumer):
+    for batch in batches(consumer, orders):
         for message in batch:
             producer.produce(copies, value=message.value())
         producer.flush(30)
