@@ -6,7 +6,7 @@ module that teaches it (``course_lib.admin``, ``course_lib.produce`` ...).
 
 import sys
 
-# jsonschema (imported by plotly's FigureWidget via nbformat, and by confluent-kafka's JSON serdes)
+# jsonschema (imported by plotly's notebook renderer via nbformat, and by confluent-kafka's JSON serdes)
 # imports the optional rfc3987_syntax for its "iri" format, which compiles a grammar at import:
 # 5-8 s before a lesson's first view or JSON schema appears. Nothing in the course checks that format.
 sys.modules.setdefault("rfc3987_syntax", None)

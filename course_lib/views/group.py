@@ -7,12 +7,12 @@ member), then stops one and watches its partitions move; lag bars show who is fa
 import time
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..cluster import course_cluster
+from .charts import Series, bar_chart
 from .live import LiveView
 from .snapshots import ClusterLink, GroupSnapshot, RebalanceEvent, group_snapshot, track_rebalances
-from .style import BODY_PX, FONT, PLOTLY_LAYOUT, badge, esc, member_color, muted, title
+from .style import BODY_PX, FONT, badge, esc, member_color, muted, title
 
 __all__ = ["GroupView", "group_view", "render_members", "render_partitions", "render_history"]
 
@@ -83,13 +83,9 @@ class GroupView(LiveView):
         self._colors: dict[str, str] = {}   # member_id → colour, kept while the member lives
         self._names: dict[str, str] = {}
         self._heading, self._members, self._partitions, self._history = (widgets.HTML() for _ in range(4))
-        self.figure = go.FigureWidget(layout=go.Layout(
-            **PLOTLY_LAYOUT, title=dict(text="Lag per partition (records not yet committed)", font=dict(size=22)),
-            xaxis=dict(title="partition", type="category"), yaxis=dict(title="lag (records)", rangemode="tozero"),
-            barmode="stack", showlegend=True))
-        self._drawn = None
+        self.chart = widgets.HTML()
         tables = widgets.HBox([self._members, self._partitions], layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([self._heading, tables, self.figure, self._history], interval=interval, autostart=autostart)
+        super().__init__([self._heading, tables, self.chart, self._history], interval=interval, autostart=autostart)
 
     def snapshot(self) -> GroupSnapshot:
         return group_snapshot(self.link, self.group_id, self.topics)
@@ -122,25 +118,20 @@ class GroupView(LiveView):
         self._draw_lag(snapshot)
 
     def _draw_lag(self, snapshot: GroupSnapshot) -> None:
-        """One bar trace per member (the legend names the members); only sent when something changed."""
-        traces = {}
+        """One bar per partition, coloured by the member that owns it (the legend names the members)."""
+        categories = [f"{p.topic}-{p.partition}" if len(self.topics) > 1 else f"p{p.partition}"
+                      for p in snapshot.partitions]
+        def owner(p) -> str | None:  # None = unassigned (or a member this view has not coloured yet)
+            return p.owner if p.owner in self._colors else None
+
+        owners = {}  # owner → (name, colour), in the order the partitions list them
         for p in snapshot.partitions:
-            key = p.owner if p.owner in self._colors else None
-            name, color = (self._names[key], self._colors[key]) if key else ("unassigned", UNASSIGNED)
-            x, y = traces.setdefault(key, (name, color, [], []))[2:]
-            x.append(f"{p.topic}-{p.partition}" if len(self.topics) > 1 else f"p{p.partition}")
-            y.append(p.lag or 0)
-        drawn = tuple((name, color, tuple(x), tuple(y)) for name, color, x, y in traces.values())
-        if drawn == self._drawn:
-            return
-        if self._drawn is None or [d[:2] for d in drawn] != [d[:2] for d in self._drawn]:
-            self.figure.data = ()
-            self.figure.add_traces([go.Bar(name=n, marker_color=c, x=list(x), y=list(y)) for n, c, x, y in drawn])
-        else:
-            with self.figure.batch_update():
-                for trace, (_, _, x, y) in zip(self.figure.data, drawn):
-                    trace.x, trace.y = list(x), list(y)
-        self._drawn = drawn
+            key = owner(p)
+            owners.setdefault(key, (self._names[key], self._colors[key]) if key else ("unassigned", UNASSIGNED))
+        series = [Series(name, color, tuple((p.lag or 0) if owner(p) == key else 0 for p in snapshot.partitions))
+                  for key, (name, color) in owners.items()]
+        self.chart.value = bar_chart("lag", "Lag per partition (records not yet committed)", "lag (records)",
+                                     categories, series)
 
 
 def group_view(group_id: str, topics=(), cluster=None, interval: float = 1.0) -> GroupView:

@@ -8,7 +8,7 @@ so nothing depends on colour alone.
 from html import escape
 
 __all__ = ["COLORS", "MEMBER_COLORS", "FONT", "badge", "banner", "esc", "legend", "member_color", "title",
-           "PLOTLY_LAYOUT", "STYLESHEET", "muted"]
+           "STYLESHEET", "muted"]
 
 FONT = "font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif"
 BODY_PX, TITLE_PX, SMALL_PX = 20, 24, 16
@@ -26,13 +26,6 @@ COLORS = {
 }
 MEMBER_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8c6d00", "#444444")
 DOWN_STRIPES = "repeating-linear-gradient(45deg, #d9d9d9 0 10px, #f5f5f5 10px 20px)"
-
-PLOTLY_LAYOUT = dict(
-    font=dict(family="DejaVu Sans, Arial, sans-serif", size=18, color="#1a1a1a"),
-    template="plotly_white", height=460, width=900,  # fits a notebook on a 1366-px laptop screen
-    margin=dict(l=80, r=30, t=110, b=70),  # a tall top margin: the legend sits under the title
-    legend=dict(font=dict(size=18), orientation="h", yanchor="bottom", y=1.02, x=0),
-)
 
 
 def esc(value) -> str:

@@ -5,16 +5,15 @@ Rates come from how fast the high watermarks (produced) and the groups' committe
 Consumed rates move in steps: they follow the consumers' commits (every 5 s by default).
 """
 
-import datetime as dt
 from collections import deque
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..cluster import course_cluster
+from .charts import Series, line_chart
 from .live import LiveView
 from .snapshots import ClusterLink, OffsetTotals, ThroughputPoint, offset_totals, rates
-from .style import BODY_PX, FONT, PLOTLY_LAYOUT, esc, member_color
+from .style import BODY_PX, FONT, esc, member_color
 
 __all__ = ["ThroughputView", "throughput_view"]
 
@@ -32,14 +31,9 @@ class ThroughputView(LiveView):
         self.points: deque[ThroughputPoint] = deque(maxlen=window)
         self._previous: OffsetTotals | None = None
         self._now = widgets.HTML()
-        names = ["produced"] + [f"consumed by {g}" for g in self.groups]
-        self.figure = go.FigureWidget(
-            data=[go.Scatter(name=n, x=[], y=[], mode="lines", line=dict(width=4, color=member_color(i)))
-                  for i, n in enumerate(names)],
-            layout=go.Layout(**PLOTLY_LAYOUT, title=dict(text=f"Records per second — topic {topic}", font=dict(size=22)),
-                             xaxis=dict(title="time", tickformat="%H:%M:%S"),
-                             yaxis=dict(title="records / s", rangemode="tozero"), showlegend=True))
-        super().__init__([self._now, self.figure], interval=interval, autostart=autostart)
+        self.chart = widgets.HTML()
+        self._draw()
+        super().__init__([self._now, self.chart], interval=interval, autostart=autostart)
 
     def snapshot(self) -> OffsetTotals:
         return offset_totals(self.link, self.topic, self.groups)
@@ -52,16 +46,23 @@ class ThroughputView(LiveView):
             return
         point = rates(previous, totals)
         self.points.append(point)
-        series = [[p.produced_per_s for p in self.points]] + \
-                 [[p.consumed_per_s.get(g) for p in self.points] for g in self.groups]
-        times = [dt.datetime.fromtimestamp(p.at) for p in self.points]
-        with self.figure.batch_update():
-            for trace, ys in zip(self.figure.data, series):
-                trace.x, trace.y = times, ys
-        latest = [("produced", point.produced_per_s)] + [(f"consumed by {g}", point.consumed_per_s.get(g))
-                                                         for g in self.groups]
+        self._draw()
         self._now.value = (f'<div style="{FONT};font-size:{BODY_PX + 2}px">now: ' + " · ".join(
-            f'<b>{esc(name)}</b> {"?" if rate is None else f"{rate:,.0f}"} rec/s' for name, rate in latest) + "</div>")
+            f'<b>{esc(name)}</b> {"?" if rate is None else f"{rate:,.0f}"} rec/s'
+            for name, rate in zip(self.names, self._rates(point))) + "</div>")
+
+    @property
+    def names(self) -> list[str]:
+        return ["produced"] + [f"consumed by {g}" for g in self.groups]
+
+    def _rates(self, point: ThroughputPoint) -> list[float | None]:
+        """The point's rates in the order of ``names``."""
+        return [point.produced_per_s] + [point.consumed_per_s.get(g) for g in self.groups]
+
+    def _draw(self) -> None:
+        series = [Series(name, member_color(i), tuple((p.at, self._rates(p)[i]) for p in self.points))
+                  for i, name in enumerate(self.names)]
+        self.chart.value = line_chart("throughput", f"Records per second — topic {self.topic}", "records / s", series)
 
 
 def throughput_view(topic: str, groups=(), cluster=None, interval: float = 1.0) -> ThroughputView:

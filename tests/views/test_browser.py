@@ -110,7 +110,8 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
         const owners = new Set(rows.map(r => r.dataset.owner));
         return rows.length === 6 && owners.size === 2 && !owners.has('');
     }""", timeout=90_000)
-    page.wait_for_selector(".js-plotly-plot")
+    page.wait_for_function("""() => [...document.querySelectorAll('svg[data-view=lag]')].some(svg =>
+        svg.getBoundingClientRect().width > 0 && svg.querySelectorAll('[data-legend]').length === 2)""")
     assert_fits(page, "the group tab")
     lab.screenshot(page, "dashboard-2-group.png")
 
@@ -129,10 +130,8 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
     page.locator("button", has_text="Produce").click()
     page.wait_for_selector("text=produce: 1000 records written")
     tab("Throughput")
-    page.locator(".js-plotly-plot .legendtext", has_text="produced").first.wait_for(state="visible")
-    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(
-        plot => (plot.data || []).some(trace => trace.name === 'produced' && (trace.y || []).some(rate => rate > 0)))""",
-                           timeout=30_000)
+    page.wait_for_function("""() => [...document.querySelectorAll('svg[data-view=throughput] [data-series=produced]')]
+        .some(line => line.getBoundingClientRect().width > 0 && Number(line.dataset.highest) > 0)""", timeout=30_000)
     assert_fits(page, "the throughput tab")
     lab.screenshot(page, "dashboard-4-throughput.png")
 
