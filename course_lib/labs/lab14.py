@@ -4,7 +4,8 @@ config — on the check's own group, through the situation its pattern is for, a
 - task 1: a second member joins while the first holds processed-but-uncommitted orders (``on_revoke``);
 - task 2: a copy job on auto-commit is crashed mid-way (``enable.auto.offset.store=false`` + ``store_offsets``);
 - task 3: one of three members restarts (static membership, ``group.instance.id``);
-- task 4: payments with poison records among them (a dead-letter topic).
+- task 4: payments with poison records among them (a dead-letter topic);
+- task 5: one slow record, then a hung consumer (``max.poll.interval.ms``).
 """
 
 import json
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 from confluent_kafka import Consumer, KafkaException, Producer
 
-from ..admin import committed_offsets, create_topic, delete_topic
+from ..admin import committed_offsets, create_topic, delete_topic, group_state
 from ..clients import client_config
 from ..errors import CourseError
 from ..reading import read_all
@@ -25,8 +26,8 @@ from .checking import NotYet, missing_topic, task_check, topic_exists
 from .faults import (JobRaised, auto_commits, crash_and_restart, delete_group, delete_trial, require_at_least_once,
                      run_to_end)
 
-__all__ = ["ORDERS", "PARTITIONS", "PAYMENTS", "POISON", "PROCESSED_BEFORE_JOIN", "CRASH_AFTER", "prepare", "fee",
-           "task1", "task2", "task3", "task4"]
+__all__ = ["ORDERS", "PARTITIONS", "PAYMENTS", "POISON", "PROCESSED_BEFORE_JOIN", "CRASH_AFTER", "SLOW_SECONDS",
+           "NOTICED_WITHIN", "prepare", "fee", "task1", "task2", "task3", "task4", "task5"]
 
 ORDERS, PARTITIONS = 120, 4       # orders in the lab's `orders` topic
 PAYMENTS = 30                     # payments in its `payments` topic (one partition), the POISON ones among them
@@ -34,6 +35,8 @@ POISON = {4: b"not json", 11: b'{"payment": 11}', 23: b'{"payment": 23, "amount"
 PROCESSED_BEFORE_JOIN = 30        # task 1: orders the first member processes before the second joins
 CRASH_AFTER = 25                  # task 2: orders handed to the first run before the check crashes it
 QUIET_SECONDS = 3.0               # task 1: both members read nothing for this long = the topic is read
+SLOW_SECONDS = 8                  # task 5: the slow record takes this long ...
+NOTICED_WITHIN = 15               # ... and a hung consumer must have left its group within this many seconds
 _SET_UP_FIRST = "run the set-up cell at the top of the lab first."
 
 
@@ -71,6 +74,9 @@ def _require(topic: str) -> str:
 
 
 def _consumer(config: dict, group: str) -> Consumer:
+    if not config.get("bootstrap.servers"):
+        raise NotYet("your config has no bootstrap.servers: a consumer built from it would never find the cluster.",
+                     "start from {'bootstrap.servers': bootstrap, 'group.id': ...}.")
     try:
         return Consumer({**config, "group.id": group})
     except (KafkaException, ValueError, TypeError) as error:
@@ -271,3 +277,45 @@ def task4(lab, job: Callable, consumer_config: dict, producer_config: dict) -> s
             delete_topic(topic)
         if group:
             delete_group(group)
+
+
+@task_check("Task 5 · slow, but not stuck")
+def task5(lab, consumer_config: dict) -> str:
+    """A consumer from ``consumer_config`` spends SLOW_SECONDS on one order and must still commit it; then it stops
+    polling for good, and must have left its group within NOTICED_WITHIN s."""
+    orders = _require(lab.topic("orders"))
+    group = _check_group(consumer_config)
+    consumer = _consumer({**consumer_config, "enable.auto.commit": False}, group)
+    try:
+        consumer.subscribe([orders])
+        message = _first_record(consumer)
+        time.sleep(SLOW_SECONDS)  # the slow order
+        try:
+            consumer.commit(message=message, asynchronous=False)
+        except KafkaException as error:
+            raise NotYet(f"after {SLOW_SECONDS} s on one order your consumer was no longer in its group: the commit "
+                         f"was refused ({error.args[0].name()}).",
+                         f"max.poll.interval.ms must be longer than the slowest record ({SLOW_SECONDS} s).") from None
+        _first_record(consumer)  # then it hangs: no poll() any more
+        hung_at = time.monotonic()
+        while time.monotonic() - hung_at < NOTICED_WITHIN + 1:
+            if group_state(group)[1] == 0:
+                return (f"an order that took {SLOW_SECONDS} s was committed, and a hung consumer left its group "
+                        f"{time.monotonic() - hung_at:.0f} s after its last poll().")
+            time.sleep(0.5)
+        raise NotYet(f"your consumer stopped polling and was still in its group {NOTICED_WITHIN} s later: its "
+                     "partitions stay unread as long as it looks alive.",
+                     f"max.poll.interval.ms at most {NOTICED_WITHIN * 1000}, and session.timeout.ms no longer.")
+    finally:
+        consumer.close()
+        delete_group(group)
+
+
+def _first_record(consumer: Consumer):
+    """The next record the consumer hands out (errors skipped), within 30 s."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        message = consumer.poll(1.0)
+        if message is not None and not message.error():
+            return message
+    raise NotYet("your consumer got no order within 30 s.", "auto.offset.reset=earliest.")

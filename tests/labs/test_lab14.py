@@ -1,5 +1,6 @@
 """Lab 14's checks on the real cluster: each runs a learner's plausible wrong answer through its situation (a
-member joining, a crash as auto-commit fires, a restart, poison records) and rejects it, and accepts the right one."""
+member joining, a crash as auto-commit fires, a restart, poison records, a slow record and a hang) and rejects it,
+and accepts the right one."""
 
 import time
 
@@ -28,7 +29,8 @@ def test_every_check_says_not_yet_before_the_topics_exist(cluster):
     lab = Lab("14")
     config = _config(lab, cluster, "any", **{"enable.auto.commit": False})
     for verdict in (checks.task1(lab, config, commit_on_revoke), checks.task2(lab, copy_then_store, config, {}),
-                    checks.task3(lab, lambda n: config), checks.task4(lab, dead_letter_job, config, {})):
+                    checks.task3(lab, lambda n: config), checks.task4(lab, dead_letter_job, config, {}),
+                    checks.task5(lab, config)):
         assert not verdict and "no topic" in verdict.message, verdict
 
 
@@ -200,3 +202,18 @@ def test_task4_wants_poison_records_dead_lettered_and_the_loop_going_on(cluster,
     assert not verdict and "carry no 'error' header" in verdict.message, verdict
     verdict = checks.task4(lab, dead_letter_job, *configs)
     assert verdict and "27 fees written" in verdict.message, verdict
+
+
+# Task 5 · max.poll.interval.ms
+
+def test_task5_wants_a_poll_interval_between_the_slowest_record_and_the_deadline(cluster, lab):
+    verdict = checks.task5(lab, _config(lab, cluster, "slow"))  # the default: 5 minutes
+    assert not verdict and "still in its group" in verdict.message, verdict
+    verdict = checks.task5(lab, _config(lab, cluster, "slow", **{"max.poll.interval.ms": 6000,
+                                                                 "session.timeout.ms": 6000}))
+    assert not verdict and "no longer in its group" in verdict.message, verdict
+    verdict = checks.task5(lab, _config(lab, cluster, "slow", **{"max.poll.interval.ms": 12000}))  # session 45 s
+    assert not verdict and "could not be built" in verdict.message, verdict
+    verdict = checks.task5(lab, _config(lab, cluster, "slow", **{"max.poll.interval.ms": 12000,
+                                                                 "session.timeout.ms": 10000}))
+    assert verdict and "left its group" in verdict.message, verdict
