@@ -27,7 +27,7 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from course_lib import connect
-from course_lib.clients import client_config
+from course_lib.connection import client_config
 from course_lib.errors import CourseError
 
 POLL_SECONDS = 0.25

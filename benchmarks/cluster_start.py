@@ -40,7 +40,7 @@ def main() -> None:
         os.environ["MAVEN_OPTS"] = f"-Dmaven.repo.local={scratch / 'm2'}"
 
     from course_lib.cluster import KRaftCluster
-    from course_lib.jars import ensure_jars
+    from course_lib.toolchain.jars import ensure_jars
 
     cluster = KRaftCluster(ports=(9992, 9993, 9994), controller_ports=(19992, 19993, 19994))
     figures = {}

@@ -18,7 +18,7 @@ import statistics
 import time
 
 from course_lib import connect
-from course_lib.admin import create_topic
+from course_lib.clients.admin import create_topic
 from course_lib.views import dashboard, replication_view
 
 

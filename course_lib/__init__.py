@@ -1,7 +1,7 @@
 """course_lib — the helpers behind the hands-on Kafka course.
 
 Notebooks start with ``cluster = course_lib.connect()``; everything else is imported from the
-module that teaches it (``course_lib.admin``, ``course_lib.produce`` ...).
+module that teaches it (``course_lib.clients.admin``, ``course_lib.clients.produce`` ...).
 """
 
 import sys
@@ -12,8 +12,7 @@ import sys
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from .errors import CourseError  # noqa: E402 - after the line above
-from .session import connect  # noqa: E402
-from .tidy import clean_up  # noqa: E402
+from .session import clean_up, connect  # noqa: E402
 
 __all__ = ["CourseError", "clean_up", "connect"]
 

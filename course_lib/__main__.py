@@ -72,7 +72,7 @@ def run(argv: list[str]) -> None:
     elif args.command == "logs":
         print(cluster.logs(args.node, args.lines))
     elif args.command == "setup":
-        from .jars import ensure_jars
+        from .toolchain.jars import ensure_jars
         print(ensure_jars("zookeeper" if args.zookeeper else "kraft"))
     elif args.command == "tidy":
         from .tidy import tidy

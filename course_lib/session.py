@@ -1,4 +1,5 @@
-"""``connect()``: the first cell of every notebook — attach to the course cluster, starting it if needed.
+"""A lesson's first and last calls: ``connect()`` attaches to the course cluster (starting it if needed)
+and notes what exists; ``clean_up()`` deletes what the lesson created since (introduced in lesson 00).
 
 The cluster outlives notebook kernels, so usually this only checks that it is there. Set
 ``COURSE_AUTOSTART=0`` (or pass ``autostart=False``) to get a clear error instead of a start.
@@ -6,11 +7,14 @@ The cluster outlives notebook kernels, so usually this only checks that it is th
 
 import os
 
-from .cluster import course_cluster
-from .errors import CourseError
-from .tidy import remember_what_exists
+from confluent_kafka.admin import AdminClient
 
-__all__ = ["connect"]
+from .cluster import course_cluster
+from .connection import client_config
+from .errors import CourseError
+from .tidy import counted, delete_created, find_leftovers
+
+__all__ = ["clean_up", "connect"]
 
 
 def connect(autostart: bool | None = None, quiet: bool = False):
@@ -33,3 +37,32 @@ def connect(autostart: bool | None = None, quiet: bool = False):
         cluster.up(quiet=quiet)
     remember_what_exists(cluster)  # what a lesson's clean_up() leaves alone
     return cluster
+
+
+_names_at_connect: set[str] | None = None  # topics and groups on the cluster when this kernel first connected
+
+
+def remember_what_exists(cluster) -> None:
+    """Note the topics and groups that exist now, once per kernel (``connect()`` calls it): what
+    ``clean_up()`` leaves alone, such as a lab the learner has not finished."""
+    global _names_at_connect
+    if _names_at_connect is None:
+        _names_at_connect = find_leftovers(AdminClient(client_config(cluster.bootstrap_servers))).names()
+
+
+def clean_up(cluster=None) -> str:
+    """Delete the topics and empty groups created since this kernel first connected; a lesson's last cell
+    calls it, so the cluster keeps only what the next lesson needs. Returns one line saying what went."""
+    cluster = cluster or connect(quiet=True)
+    if _names_at_connect is None:
+        raise CourseError("course_lib.connect() was not called in this kernel, so what this lesson created is "
+                          "unknown; run the lesson from its first cell, or `python -m course_lib tidy`.")
+    created, refused = delete_created(AdminClient(client_config(cluster.bootstrap_servers)), _names_at_connect)
+    topics = [t for t in created.topics if ("topic", t) not in refused]
+    groups = [g for g in created.empty_groups if ("group", g) not in refused]
+    line = (f"Cleaned up: deleted the {counted(len(topics), 'topic')} "
+            f"({counted(sum(created.topics[t] for t in topics), 'partition')}) and "
+            f"{counted(len(groups), 'consumer group')} this lesson created.")
+    if refused:
+        line += " Kafka refused " + "; ".join(f"{kind} {name}: {why}" for (kind, name), why in refused.items()) + "."
+    return line

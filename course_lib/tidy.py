@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from confluent_kafka import ConsumerGroupState, KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient
 
-from .clients import client_config
+from .connection import client_config
 from .errors import CourseError
 
-__all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "clean_up"]
+__all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "counted"]
 
 ALREADY_GONE = {KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError.GROUP_ID_NOT_FOUND}  # deleted since it was listed
 IN_USE = {"stable", "preparing_rebalancing", "completing_rebalancing"}  # states of a group with members
@@ -101,9 +101,9 @@ def _report(leftovers: Leftovers, refused: dict[tuple[str, str], str], dry_run: 
     lines = []
     for topic, count in leftovers.topics.items():
         outcome = refused.get(("topic", topic), done)
-        lines.append(f"topic  {topic:<50} {_count(count, 'partition'):>14}  {outcome}")
+        lines.append(f"topic  {topic:<50} {counted(count, 'partition'):>14}  {outcome}")
     for topic, count in leftovers.kept_topics.items():
-        lines.append(f"topic  {topic:<50} {_count(count, 'partition'):>14}  kept: Kafka's or the course's own")
+        lines.append(f"topic  {topic:<50} {counted(count, 'partition'):>14}  kept: Kafka's or the course's own")
     for group in leftovers.empty_groups:
         lines.append(f"group  {group:<50} {'empty':>14}  {refused.get(('group', group), done)}")
     for group, state in leftovers.busy_groups.items():
@@ -111,21 +111,22 @@ def _report(leftovers: Leftovers, refused: dict[tuple[str, str], str], dry_run: 
         lines.append(f"group  {group:<50} {state:>14}  kept: {why}")
     topics = [t for t in leftovers.topics if ("topic", t) not in refused]
     groups = [g for g in leftovers.empty_groups if ("group", g) not in refused]
-    kept = [f"{_count(len(leftovers.kept_topics), 'topic')} of Kafka and the course "
-            f"({_count(sum(leftovers.kept_topics.values()), 'partition')})"]
+    kept = [f"{counted(len(leftovers.kept_topics), 'topic')} of Kafka and the course "
+            f"({counted(sum(leftovers.kept_topics.values()), 'partition')})"]
     if leftovers.busy_groups:
-        kept.append(f"{_count(len(leftovers.busy_groups), 'group')} in use")
+        kept.append(f"{counted(len(leftovers.busy_groups), 'group')} in use")
     if refused:
         kept.append(f"{len(refused)} that Kafka refused to delete")
-    summary = (f"{done.capitalize()} {_count(len(topics), 'topic')} "
-               f"({_count(sum(leftovers.topics[t] for t in topics), 'partition')}) "
-               f"and {_count(len(groups), 'group')}; kept: {', '.join(kept)}.")
+    summary = (f"{done.capitalize()} {counted(len(topics), 'topic')} "
+               f"({counted(sum(leftovers.topics[t] for t in topics), 'partition')}) "
+               f"and {counted(len(groups), 'group')}; kept: {', '.join(kept)}.")
     if dry_run and (topics or groups):
         summary += " Run without --dry-run to delete them."
     return "\n".join(lines + [summary])
 
 
-def _count(number: int, noun: str) -> str:
+def counted(number: int, noun: str) -> str:
+    """A count with its noun: "3 topics", "1 group"."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
@@ -135,35 +136,3 @@ def delete_created(admin: AdminClient, existing: set[str], list_timeout: float =
     earlier): what was created since. Returns them and what Kafka refused, as ``delete_leftovers`` does."""
     created = find_leftovers(admin, timeout=list_timeout).only(lambda name: name not in existing)
     return created, delete_leftovers(admin, created, timeout=delete_timeout)
-
-
-# -- a lesson removes what it created ------------------------------------------------------------
-
-_names_at_connect: set[str] | None = None  # topics and groups on the cluster when this kernel first connected
-
-
-def remember_what_exists(cluster) -> None:
-    """Note the topics and groups that exist now, once per kernel (``connect()`` calls it): what
-    ``clean_up()`` leaves alone, such as a lab the learner has not finished."""
-    global _names_at_connect
-    if _names_at_connect is None:
-        _names_at_connect = find_leftovers(AdminClient(client_config(cluster.bootstrap_servers))).names()
-
-
-def clean_up(cluster=None) -> str:
-    """Delete the topics and empty groups created since this kernel first connected; a lesson's last cell
-    calls it, so the cluster keeps only what the next lesson needs. Returns one line saying what went."""
-    from .session import connect
-    cluster = cluster or connect(quiet=True)
-    if _names_at_connect is None:
-        raise CourseError("course_lib.connect() was not called in this kernel, so what this lesson created is "
-                          "unknown; run the lesson from its first cell, or `python -m course_lib tidy`.")
-    created, refused = delete_created(AdminClient(client_config(cluster.bootstrap_servers)), _names_at_connect)
-    topics = [t for t in created.topics if ("topic", t) not in refused]
-    groups = [g for g in created.empty_groups if ("group", g) not in refused]
-    line = (f"Cleaned up: deleted the {_count(len(topics), 'topic')} "
-            f"({_count(sum(created.topics[t] for t in topics), 'partition')}) and "
-            f"{_count(len(groups), 'consumer group')} this lesson created.")
-    if refused:
-        line += " Kafka refused " + "; ".join(f"{kind} {name}: {why}" for (kind, name), why in refused.items()) + "."
-    return line

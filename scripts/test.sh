@@ -61,7 +61,7 @@ lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$
 
 lessons=(notebooks/*.ipynb)
 labs=(labs/*/solution.ipynb)
-LAB_LANE_TESTS="tests/test_labs.py tests/zookeeper tests/labs/test_lab10.py"
+LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py"
 started=$(date +%s)
 if own_network true 2>/dev/null; then
   export -f run_twice

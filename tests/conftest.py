@@ -16,7 +16,7 @@ from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient
 
 from course_lib import connect
-from course_lib.clients import client_config
+from course_lib.connection import client_config
 from course_lib.tidy import delete_created, find_leftovers
 
 

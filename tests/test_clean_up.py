@@ -6,16 +6,16 @@ import sys
 
 from confluent_kafka import Consumer, TopicPartition
 
-from course_lib.admin import admin_client, create_topic, list_topics
-from course_lib.clients import client_config
+from course_lib.clients.admin import admin_client, create_topic, list_topics
+from course_lib.connection import client_config
 from course_lib.waiting import poll_until
 
 A_LESSON = """
 import sys
 import course_lib
 from confluent_kafka import Consumer, TopicPartition
-from course_lib.admin import create_topic
-from course_lib.clients import client_config
+from course_lib.clients.admin import create_topic
+from course_lib.connection import client_config
 
 cluster = course_lib.connect()
 made, group = sys.argv[1], sys.argv[2]

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from course_lib.admin import admin_client, create_topic, delete_topic, list_topics
-from course_lib.clients import client_config
+from course_lib.clients.admin import admin_client, create_topic, delete_topic, list_topics
+from course_lib.connection import client_config
 from course_lib.tidy import tidy
 from course_lib.waiting import poll_until
 

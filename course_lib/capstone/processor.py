@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
-from ..clients import client_config
+from ..connection import client_config
 from ..errors import CourseError
 from ..session import connect
 from .batches import BatchReader

@@ -6,7 +6,7 @@ The producer is idempotent: a retry after a lost acknowledgement cannot write a 
 
 from collections.abc import Iterable
 
-from ..produce import produce
+from ..clients.produce import produce
 from .dataset import Ride, ride_to_json
 
 __all__ = ["produce_rides"]

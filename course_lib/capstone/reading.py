@@ -7,8 +7,8 @@ including those an aborted transaction wrote.
 
 import json
 
-from ..reading import read_all
-from ..records import Record
+from ..clients.reading import read_all
+from ..clients.records import Record
 
 __all__ = ["latest_by_key", "read_json_values", "read_to_end"]
 

@@ -8,7 +8,7 @@ All three have the same partition count, so a rider's rides and totals share a p
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from ..admin import create_topic
+from ..clients.admin import create_topic
 
 __all__ = ["PipelineTopics", "create_pipeline_topics", "pipeline_topics"]
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CourseError
-from ..jars import classpath
-from ..toolchain import java_executable, java_major_version
+from ..toolchain.jars import classpath
+from ..toolchain.java import java_executable, java_major_version
 from .ports import port_is_free, port_owner
 from .processes import ManagedProcess
 from .readiness import wait_until_ready
@@ -90,7 +90,7 @@ class JvmCluster:
     """A Kafka cluster run as local JVM processes, controlled like a small ops team would."""
 
     name = "cluster"
-    flavour = "kraft"  # which jar set (course_lib/maven/<flavour>.xml)
+    flavour = "kraft"  # which jar set (course_lib/toolchain/maven/<flavour>.xml)
     heap_mb = 512
     port_setting = "COURSE_BROKER_PORTS"
     controller_port_setting = "COURSE_CONTROLLER_PORTS"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from confluent_kafka.admin import AdminClient
 
-from ..clients import client_config
+from ..connection import client_config
 from ..errors import CourseError
 from ..paths import REPO_ROOT, course_home
 from .base import NodeStatus

@@ -8,16 +8,17 @@ in ``cluster.id`` next to the data so a restart never meets an ``InconsistentClu
 
 import base64
 import json
-import os
 import subprocess
 import uuid
 from pathlib import Path
 
 from ..errors import CourseError
-from ..jars import classpath
+from ..toolchain.jars import classpath
 from ..paths import course_home
-from ..toolchain import java_executable
+from ..toolchain.java import java_executable
 from .base import HERE, JvmCluster, Node
+from .ports import ports_from_env
+from .registry_service import RegistryService
 
 __all__ = ["KRaftCluster", "kafka_uuid"]
 
@@ -49,20 +50,6 @@ def kafka_uuid() -> str:
             return text
 
 
-def _ports_from_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        ports = tuple(int(p) for p in raw.split(","))
-    except ValueError:
-        raise CourseError(f"{name}={raw!r} is not a comma-separated list of port numbers; "
-                          f"use e.g. {name}={','.join(map(str, default))}.") from None
-    if len(ports) != len(default):
-        raise CourseError(f"{name} must list {len(default)} ports, one per node (got {len(ports)}).")
-    return ports
-
-
 class KRaftCluster(JvmCluster):
     """Three Kafka 4 nodes, each broker and controller, under ``<COURSE_HOME>/kraft``."""
 
@@ -72,9 +59,8 @@ class KRaftCluster(JvmCluster):
     def __init__(self, home: Path | None = None, ports: tuple[int, ...] | None = None,
                  controller_ports: tuple[int, ...] | None = None):
         super().__init__(home or course_home() / "kraft",
-                         ports or _ports_from_env("COURSE_BROKER_PORTS", (9092, 9093, 9094)),
-                         controller_ports or _ports_from_env("COURSE_CONTROLLER_PORTS", (19092, 19093, 19094)))
-        from ..registry import RegistryService  # the registry imports cluster helpers: import late
+                         ports or ports_from_env("COURSE_BROKER_PORTS", (9092, 9093, 9094)),
+                         controller_ports or ports_from_env("COURSE_CONTROLLER_PORTS", (19092, 19093, 19094)))
         self.services.append(RegistryService(self.home))
 
     @property

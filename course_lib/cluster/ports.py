@@ -6,7 +6,9 @@ import socket
 import subprocess
 from pathlib import Path
 
-__all__ = ["port_is_free", "port_owner", "wait_for_port"]
+from ..errors import CourseError
+
+__all__ = ["port_is_free", "port_owner", "ports_from_env", "wait_for_port"]
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -81,3 +83,19 @@ def wait_for_port(port: int, timeout: float) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def ports_from_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """The ports in environment variable ``name`` (``"9092,9093,9094"``), else ``default``; a bad value is one
+    sentence (the test lanes and a class on one machine move clusters this way)."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        ports = tuple(int(p) for p in raw.split(","))
+    except ValueError:
+        raise CourseError(f"{name}={raw!r} is not a comma-separated list of port numbers; "
+                          f"use e.g. {name}={','.join(map(str, default))}.") from None
+    if len(ports) != len(default):
+        raise CourseError(f"{name} must list {len(default)} ports, one per node (got {len(ports)}).")
+    return ports

@@ -9,7 +9,7 @@ import time
 from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from ..clients import client_config
+from ..connection import client_config
 from ..errors import CourseError
 
 __all__ = ["READY_TOPIC", "wait_until_ready"]

@@ -1,7 +1,7 @@
 """The history lesson's cluster: ZooKeeper 3.8 + 3 Kafka 3.9 brokers in ZooKeeper mode.
 
 Kafka 4 removed ZooKeeper mode, so this cluster runs Kafka 3.9 (its last line) from its own jar set
-(``course_lib/maven/zookeeper.xml``). It is separate from the KRaft cluster and can run beside it:
+(``course_lib/toolchain/maven/zookeeper.xml``). It is separate from the KRaft cluster and can run beside it:
 
 ==============  ==========================  =========================================
 what            default port (127.0.0.1)    change with
@@ -23,13 +23,14 @@ import time
 from pathlib import Path
 
 from ..errors import CourseError
-from ..jars import classpath
+from ..toolchain.jars import classpath
 from ..paths import course_home
-from ..toolchain import java_executable
-from ..inspect.zookeeper import active_controller, registered_brokers
+from ..toolchain.java import java_executable
+from ..metadata.zookeeper import active_controller, registered_brokers
 from ..waiting import poll_until
 from .base import HERE, JvmCluster, Node, NodeStatus
-from .kraft import TEACHING_DEFAULTS, _ports_from_env
+from .kraft import TEACHING_DEFAULTS
+from .ports import ports_from_env
 from .ports import port_is_free, port_owner
 from .processes import ManagedProcess
 
@@ -137,12 +138,12 @@ class ZooKeeperCluster(JvmCluster):
     def __init__(self, home: Path | None = None, ports: tuple[int, ...] | None = None,
                  zookeeper_port: int | None = None):
         super().__init__(home or course_home() / "zookeeper-cluster",
-                         ports or _ports_from_env("COURSE_ZK_BROKER_PORTS", (9192, 9193, 9194)))
+                         ports or ports_from_env("COURSE_ZK_BROKER_PORTS", (9192, 9193, 9194)))
         self.zookeeper = ZooKeeperServer(self.home, zookeeper_port or _zookeeper_port_from_env(), self.flavour)
 
     @property
     def zookeeper_connect(self) -> str:
-        """Where the brokers (and ``course_lib.inspect.zookeeper``) find ZooKeeper."""
+        """Where the brokers (and ``course_lib.metadata.zookeeper``) find ZooKeeper."""
         return self.zookeeper.connect_string
 
     def render_config(self, node: Node) -> str:

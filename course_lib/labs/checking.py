@@ -15,7 +15,7 @@ import httpx
 from confluent_kafka import KafkaException
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
-from ..admin import list_topics
+from ..clients.admin import list_topics
 from ..errors import CourseError
 from .verdict import Verdict
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaException, Producer
 
-from ..admin import admin_client, committed_offsets, create_topic, delete_topic, watermarks
+from ..clients.admin import admin_client, committed_offsets, create_topic, delete_topic, watermarks
 from .checking import NotYet
 
 __all__ = ["SimulatedCrash", "InputDrained", "JobRaised", "Trial", "crash_and_restart", "delete_trial", "run_to_end",

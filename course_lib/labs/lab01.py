@@ -7,8 +7,8 @@ stamps the time, task 4 a hundred orders of which not one was lost.
 import time
 from datetime import datetime, timezone
 
-from ..admin import topic_config
-from ..reading import read_all
+from ..clients.admin import topic_config
+from ..clients.reading import read_all
 from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["DAY_MS", "MIDNIGHT", "ORDERS", "order", "task1", "task2", "task3", "task4"]

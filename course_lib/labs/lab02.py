@@ -8,9 +8,9 @@ of 20 users stored so that each user's events sit in one partition, in sequence 
 import json
 import random
 
-from ..admin import describe_topic, topic_config
-from ..partitioning import partition_for
-from ..reading import read_all
+from ..clients.admin import describe_topic, topic_config
+from ..clients.partitioning import partition_for
+from ..clients.reading import read_all
 from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["ACCOUNTS", "ACCOUNT_PARTITIONS", "EVENTS", "ONE_HOUR_MS", "USERS", "event", "incoming",

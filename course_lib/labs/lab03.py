@@ -6,8 +6,8 @@ itself by reading the files). Task 3 wants proof that offsets are never reused: 
 from every replica, and a record written afterwards whose value predicted its own offset.
 """
 
-from ..admin import describe_topic, partition_leader, topic_config, watermarks
-from ..logfiles import partition_dir, read_batches, replica_dirs, segment_files
+from ..clients.admin import describe_topic, partition_leader, topic_config, watermarks
+from ..log.segments import partition_dir, read_batches, replica_dirs, segment_files
 from ..session import connect
 from .checking import NotYet, missing_topic, task_check, topic_exists
 

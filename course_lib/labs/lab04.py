@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from confluent_kafka import Producer
 
-from ..admin import committed_offsets, create_topic, watermarks
-from ..clients import client_config
-from ..consume import read_partition
+from ..clients.admin import committed_offsets, create_topic, watermarks
+from ..connection import client_config
+from ..clients.consume import read_partition
 from ..errors import CourseError
-from ..positions import offsets_for_time
+from ..clients.lag import offsets_for_time
 from ..session import connect
 from .checking import NotYet, missing_topic, task_check, topic_exists
 from .faults import crash_and_restart, delete_trial, require_at_least_once

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import ConfigResource, ResourceType
 
-from ..admin import admin_client, committed_offsets, create_topic, topic_id, watermarks
-from ..clients import client_config
+from ..clients.admin import admin_client, committed_offsets, create_topic, topic_id, watermarks
+from ..connection import client_config
 from ..errors import CourseError
-from ..offsets_topic import GroupMetadata, MemberAssignment, OffsetCommit, read_offsets_topic
+from ..log.offsets_topic import GroupMetadata, MemberAssignment, OffsetCommit, read_offsets_topic
 from ..session import connect
 from .checking import NotYet, missing_topic, task_check, topic_exists
 

@@ -8,9 +8,9 @@ A check never restarts a broker itself: it first looks at the processes, and say
 down, because a check of a half-healed cluster would only confuse.
 """
 
-from ..admin import describe_topic, topic_config
+from ..clients.admin import describe_topic, topic_config
 from ..cluster import course_cluster
-from ..reading import read_all
+from ..clients.reading import read_all
 from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["PAYMENTS", "READINGS", "payment", "reading", "task1", "task2", "task3"]
@@ -60,7 +60,7 @@ def _replication_problem(topic: str, cluster) -> tuple[str, str] | None:
             return (f"partition {p.partition} of {topic} has {len(p.isr)} of {len(p.replicas)} replicas in sync "
                     f"(ISR {list(p.isr)}).",
                     "a restarted broker needs a few seconds to catch up: wait with "
-                    "course_lib.replication.wait_until_in_sync(topic, cluster), then check again.")
+                    "course_lib.experiments.replication.wait_until_in_sync(topic, cluster), then check again.")
     return None
 
 

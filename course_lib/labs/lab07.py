@@ -10,11 +10,11 @@ every output batch and every offset commit written in a transaction, and the gro
 from collections import Counter
 from collections.abc import Callable
 
-from ..admin import committed_offsets, create_topic, watermarks
-from ..batches import data_batches, records_outside_transactions
-from ..offsets_topic import stored_commits
-from ..produce import produce
-from ..reading import read_all
+from ..clients.admin import committed_offsets, create_topic, watermarks
+from ..log.batches import data_batches, records_outside_transactions
+from ..log.offsets_topic import stored_commits
+from ..clients.produce import produce
+from ..clients.reading import read_all
 from .checking import NotYet, missing_topic, require_topic, task_check, topic_exists
 from .faults import Trial, crash_and_restart, delete_trial
 

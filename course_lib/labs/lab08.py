@@ -5,9 +5,9 @@ compacted price list with one record — the latest price — per product. Task 
 for good: no record, not even its tombstone, while every other product keeps its latest price.
 """
 
-from ..admin import topic_config, watermarks
-from ..reading import read_all
-from ..retention import key_counts, latest_values
+from ..clients.admin import topic_config, watermarks
+from ..clients.reading import read_all
+from ..log.retention import key_counts, latest_values
 from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["MAX_RETENTION_MS", "PRICE_UPDATES", "RETIRED", "KEPT", "task1", "task2", "task3"]

@@ -15,7 +15,7 @@ from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 from ..registry import registry_url
-from ..wire import raw_values, split_frame
+from ..registry.wire import raw_values, split_frame
 from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["PAYMENT_FIELDS", "PAYMENTS", "payment", "subject", "task1", "task2", "task3"]

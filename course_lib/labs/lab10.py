@@ -6,9 +6,9 @@ epochs, so task 3 can tell that an election happened during this attempt.
 
 from ..cluster import ZooKeeperCluster
 from ..errors import CourseError
-from ..failover import controller_epoch
-from ..inspect.kraft_metadata import metadata_records
-from ..inspect.zookeeper import registered_brokers, topic_znode
+from ..metadata.failover import controller_epoch
+from ..metadata.kraft import metadata_records
+from ..metadata.zookeeper import registered_brokers, topic_znode
 from ..session import connect
 from .checking import NotYet, task_check
 

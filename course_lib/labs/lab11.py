@@ -1,6 +1,6 @@
 """Checks for lab 11 (Kafka's command-line tools): they inspect the topic and the group on the cluster, never raise."""
 
-from ..admin import committed_offsets, describe_topic, group_state, topic_config, watermarks
+from ..clients.admin import committed_offsets, describe_topic, group_state, topic_config, watermarks
 from ..session import connect
 from .checking import NotYet, require_topic, task_check
 

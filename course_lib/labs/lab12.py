@@ -5,9 +5,9 @@ how many record batches the producer sent (``linger.ms``, ``batch.size``), how m
 (``compression.type``) and whether they carry a producer id (the idempotent producer, acks=all).
 """
 
-from ..batches import data_batches
-from ..perf import payloads
-from ..reading import read_all
+from ..log.batches import data_batches
+from ..experiments.perf import payloads
+from ..clients.reading import read_all
 from ..waiting import poll_until
 from .checking import NotYet, require_topic, task_check
 

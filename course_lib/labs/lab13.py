@@ -8,10 +8,10 @@ never raises: a missing topic or unreadable record is a "not yet" with a hint.
 import json
 from collections import Counter
 
-from ..admin import committed_offsets, describe_topic, topic_config, watermarks
-from ..batches import records_outside_transactions
+from ..clients.admin import committed_offsets, describe_topic, topic_config, watermarks
+from ..log.batches import records_outside_transactions
 from ..capstone import generate_rides, read_to_end
-from ..offsets_topic import stored_commits
+from ..log.offsets_topic import stored_commits
 from .checking import NotYet, require_topic, task_check
 
 __all__ = ["RIDE_COUNT", "expected_city_revenue", "lab_rides", "task1", "task2", "task3", "task4"]

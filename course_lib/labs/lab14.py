@@ -16,11 +16,11 @@ from collections.abc import Callable
 
 from confluent_kafka import Consumer, KafkaException, Producer
 
-from ..admin import committed_offsets, create_topic, delete_topic, group_state
-from ..clients import client_config
+from ..clients.admin import committed_offsets, create_topic, delete_topic, group_state
+from ..connection import client_config
 from ..errors import CourseError
-from ..reading import read_all
-from ..records import to_bytes
+from ..clients.reading import read_all
+from ..clients.records import to_bytes
 from ..session import connect
 from .checking import NotYet, missing_topic, task_check, topic_exists
 from .faults import (JobRaised, auto_commits, crash_and_restart, delete_group, delete_trial, require_at_least_once,

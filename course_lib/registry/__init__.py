@@ -4,9 +4,9 @@ Lesson 09 uses it through confluent-kafka's own ``SchemaRegistryClient`` and ser
 as against Confluent's registry in the Docker stack; ``registry_url()`` is the URL for both.
 """
 
-from .service import RegistryService, registry_port
+from ..cluster.registry_service import registry_port
 
-__all__ = ["RegistryService", "registry_port", "registry_url"]
+__all__ = ["registry_url"]
 
 
 def registry_url() -> str:

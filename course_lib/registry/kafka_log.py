@@ -13,7 +13,7 @@ import time
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
-from ..clients import client_config
+from ..connection import client_config
 
 __all__ = ["SchemasTopic", "TopicProblem"]
 
@@ -77,7 +77,7 @@ class SchemasTopic:
         if policy != "compact":
             raise TopicProblem(f"topic {self.topic} has cleanup.policy={policy}, so Kafka would delete registered "
                                f"schemas after its retention time; make it compacted with "
-                               f"course_lib.admin.alter_topic_config({self.topic!r}, cleanup_policy='compact') "
+                               f"course_lib.clients.admin.alter_topic_config({self.topic!r}, cleanup_policy='compact') "
                                f"and start the registry again (python -m course_lib up)")
 
     def start(self, timeout: float = 60) -> None:

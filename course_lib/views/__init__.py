@@ -1,6 +1,6 @@
 """Live views of the course cluster for JupyterLab: each is one call that shows a refreshing widget.
 
-    from course_lib.views import replication_view, group_view, dashboard
+    from . import replication_view, group_view, dashboard
     replication_view("orders")            # who leads which partition; kill a broker and watch
     dashboard("orders", groups=["billing"], controls=True)
 

@@ -12,7 +12,7 @@ import time
 
 from confluent_kafka import Consumer
 
-from ..clients import client_config
+from ..connection import client_config
 from . import lifecycle
 
 __all__ = ["BackgroundGroup"]

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from confluent_kafka import Producer
 
 from ..cluster import course_cluster
-from ..clients import client_config
+from ..connection import client_config
 from ..errors import CourseError
 from .background import BackgroundGroup
 from .live import LiveView

@@ -7,7 +7,7 @@ the cluster, so there is no refresh thread.
 
 import ipywidgets as widgets
 
-from ..partitioning import crc32, key_bytes, murmur2, partition_for
+from ..clients.partitioning import crc32, key_bytes, murmur2, partition_for
 from .style import BODY_PX, COLORS, FONT, SMALL_PX, STYLESHEET, esc, title
 
 __all__ = ["PartitionerView", "partitioner_view", "render_partitioner"]

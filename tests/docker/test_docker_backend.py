@@ -240,7 +240,7 @@ def test_every_stack_file_exists_where_the_backend_looks():
 # -- the brokers' data on this computer ----------------------------------------------------------------
 
 def test_nodes_have_the_embedded_nodes_data_dir_and_controller_port(monkeypatch):
-    """What the lessons read from a node (logfiles, kraft_metadata) exists on either backend."""
+    """What the lessons read from a node (log segments, KRaft metadata) exists on either backend."""
     monkeypatch.delenv("COURSE_CONTROLLER_PORTS", raising=False)
     docker_nodes = DockerCluster(run=FakeDocker(), profiles=()).nodes
     embedded = course_cluster("embedded").nodes

@@ -2,11 +2,11 @@
 
 from confluent_kafka import Producer
 
-from course_lib.admin import create_topic, list_topics
-from course_lib.clients import client_config
+from course_lib.clients.admin import create_topic, list_topics
+from course_lib.connection import client_config
 from course_lib.labs import Lab
 from course_lib.labs import lab01 as checks
-from course_lib.produce import produce, produce_one
+from course_lib.clients.produce import produce, produce_one
 
 
 def _send(cluster, topic, **fields):

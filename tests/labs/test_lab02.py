@@ -2,11 +2,11 @@
 
 import json
 
-from course_lib.admin import add_partitions, alter_topic_config, create_topic, list_topics
+from course_lib.clients.admin import add_partitions, alter_topic_config, create_topic, list_topics
 from course_lib.labs import Lab
 from course_lib.labs import lab02 as checks
-from course_lib.partitioning import partition_for
-from course_lib.produce import produce
+from course_lib.clients.partitioning import partition_for
+from course_lib.clients.produce import produce
 
 
 def test_task1_wants_six_partitions_three_replicas_and_one_hour(cluster):

@@ -3,12 +3,12 @@
 import pytest
 from confluent_kafka import TopicPartition
 
-from course_lib.admin import admin_client, create_topic, describe_topic, list_topics, watermarks
+from course_lib.clients.admin import admin_client, create_topic, describe_topic, list_topics, watermarks
 from course_lib.labs import Lab
 from course_lib.labs import lab03 as checks
-from course_lib.logfiles import read_offset_index, replica_dirs, segment_files
-from course_lib.produce import produce, produce_one
-from course_lib.retention import wait_for
+from course_lib.log.segments import read_offset_index, replica_dirs, segment_files
+from course_lib.clients.produce import produce, produce_one
+from course_lib.log.retention import wait_for
 
 SMALL = {"internal.segment.bytes": 16384, "file.delete.delay.ms": 1000}
 

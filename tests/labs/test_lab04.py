@@ -3,8 +3,8 @@
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from course_lib.clients import client_config
-from course_lib.consume import consume
+from course_lib.connection import client_config
+from course_lib.clients.consume import consume
 from course_lib.labs import Lab
 from course_lib.labs import lab04 as checks
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from course_lib.admin import committed_offsets, list_topics, watermarks
-from course_lib.consume import consume
-from course_lib.groups import Group
+from course_lib.clients.admin import committed_offsets, list_topics, watermarks
+from course_lib.clients.consume import consume
+from course_lib.experiments.groups import Group
 from course_lib.labs import Lab
 from course_lib.labs import lab05 as checks
 

@@ -3,11 +3,11 @@
 One broker bounce serves tasks 2 and 3 (a restart is slow on a busy machine); it is undone in ``finally``.
 """
 
-from course_lib.admin import create_topic, describe_topic, list_topics
+from course_lib.clients.admin import create_topic, describe_topic, list_topics
 from course_lib.labs import Lab
 from course_lib.labs import lab06 as checks
-from course_lib.produce import produce
-from course_lib.replication import elect_preferred_leaders, off_preferred_leader, wait_until_in_sync
+from course_lib.clients.produce import produce
+from course_lib.experiments.replication import elect_preferred_leaders, off_preferred_leader, wait_until_in_sync
 
 SAFE = {"min.insync.replicas": 2}
 

@@ -2,10 +2,10 @@
 
 from confluent_kafka import Producer, TopicPartition
 
-from course_lib.admin import create_topic
+from course_lib.clients.admin import create_topic
 from course_lib.labs import Lab
 from course_lib.labs import lab07 as checks
-from course_lib.produce import produce
+from course_lib.clients.produce import produce
 
 from job_input import batches  # tests/labs/job_input.py
 

@@ -2,12 +2,12 @@
 
 import time
 
-from course_lib.admin import create_topic, watermarks
+from course_lib.clients.admin import create_topic, watermarks
 from course_lib.labs import Lab
 from course_lib.labs import lab08 as checks
-from course_lib.produce import produce
-from course_lib.reading import read_all
-from course_lib.retention import key_counts, wait_for
+from course_lib.clients.produce import produce
+from course_lib.clients.reading import read_all
+from course_lib.log.retention import key_counts, wait_for
 
 FAST_COMPACTION = {"cleanup.policy": "compact", "segment.ms": 1000, "min.cleanable.dirty.ratio": 0.01,
                    "delete.retention.ms": 2000, "file.delete.delay.ms": 500}

@@ -7,8 +7,8 @@ from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-from course_lib.admin import create_topic, list_topics
-from course_lib.clients import client_config
+from course_lib.clients.admin import create_topic, list_topics
+from course_lib.connection import client_config
 from course_lib.labs import Lab
 from course_lib.labs import lab09 as checks
 from course_lib.registry import registry_url

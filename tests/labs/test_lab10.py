@@ -3,14 +3,14 @@
 import pytest
 from confluent_kafka.admin import NewTopic
 
-from course_lib.admin import admin_client, create_topic
+from course_lib.clients.admin import admin_client, create_topic
 from course_lib.cluster import ZooKeeperCluster
-from course_lib.failover import controller_failover
-from course_lib.inspect.kraft_metadata import metadata_records
-from course_lib.inspect.zookeeper import topic_znode
+from course_lib.metadata.failover import controller_failover
+from course_lib.metadata.kraft import metadata_records
+from course_lib.metadata.zookeeper import topic_znode
 from course_lib.labs import Lab
 from course_lib.labs import lab10 as checks
-from course_lib.retention import wait_for
+from course_lib.log.retention import wait_for
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,10 @@
 """Lab 11's checks on the real cluster: each rejects a wrong state and accepts a right one."""
 
-from course_lib.admin import alter_topic_config, create_topic, delete_topic
-from course_lib.kafka_tools import ToolRefused, run_tool
+from course_lib.clients.admin import alter_topic_config, create_topic, delete_topic
+from course_lib.toolchain.kafka_tools import ToolRefused, run_tool
 from course_lib.labs import Lab
 from course_lib.labs import lab11 as checks
-from course_lib.produce import produce
+from course_lib.clients.produce import produce
 from course_lib.waiting import poll_until
 
 

@@ -1,11 +1,11 @@
 """Lab 12's checks on the real cluster: each rejects what a learner's wrong settings leave on disk and
 accepts what the right ones leave."""
 
-from course_lib.admin import create_topic
+from course_lib.clients.admin import create_topic
 from course_lib.labs import Lab
 from course_lib.labs import lab12 as checks
-from course_lib.perf import payloads
-from course_lib.produce import produce
+from course_lib.experiments.perf import payloads
+from course_lib.clients.produce import produce
 
 RECORDS = payloads(checks.RECORDS, checks.RECORD_SIZE)
 TUNED_RECORDS = payloads(checks.TUNED_RECORDS, checks.RECORD_SIZE)

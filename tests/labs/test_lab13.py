@@ -5,12 +5,12 @@ import json
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from course_lib.admin import alter_topic_config, create_topic, watermarks
+from course_lib.clients.admin import alter_topic_config, create_topic, watermarks
 from course_lib.capstone import BatchReader, produce_rides
-from course_lib.clients import client_config
+from course_lib.connection import client_config
 from course_lib.labs import Lab
 from course_lib.labs import lab13 as checks
-from course_lib.produce import produce
+from course_lib.clients.produce import produce
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
-from course_lib.clients import client_config
+from course_lib.connection import client_config
 from course_lib.registry import registry_url
 
 

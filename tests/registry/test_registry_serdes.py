@@ -9,7 +9,7 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerialize
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-from course_lib.clients import client_config
+from course_lib.connection import client_config
 from course_lib.registry import registry_url
 
 ORDER_AVRO = json.dumps({

@@ -4,7 +4,7 @@ import pytest
 from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from course_lib.clients import client_config
+from course_lib.connection import client_config
 from course_lib.views.snapshots import ClusterLink, cluster_snapshot
 from course_lib.waiting import poll_until
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from course_lib.partitioning import partition_for
+from course_lib.clients.partitioning import partition_for
 from course_lib.waiting import poll_until
 
 from conftest import snapshot_knowing

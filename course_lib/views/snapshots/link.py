@@ -7,7 +7,7 @@ dead broker is late by at most that much and the view can show the broker as dow
 
 from confluent_kafka.admin import AdminClient
 
-from ...clients import client_config
+from ...connection import client_config
 
 __all__ = ["ClusterLink"]
 

@@ -1,0 +1,250 @@
+"""Topic administration for lessons and labs (introduced in lesson 02).
+
+Every helper is create-if-absent or otherwise safe to re-run, so a notebook can always be run again
+from the top. Results are small dataclasses that print well in a notebook.
+"""
+
+from dataclasses import dataclass
+
+from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaException, TopicCollection,
+                             TopicPartition)
+from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
+
+from ..connection import client_config
+from ..errors import CourseError
+from ..session import connect
+from ..waiting import poll_until
+
+__all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "topic_id",
+           "partition_leader",
+           "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets",
+           "group_state", "wait_until_group_empty", "ask_watermarks"]
+
+
+@dataclass(frozen=True)
+class PartitionInfo:
+    partition: int
+    leader: int  # -1 when the partition has no leader (offline)
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+
+    @property
+    def under_replicated(self) -> bool:
+        return len(self.isr) < len(self.replicas)
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    name: str
+    partitions: tuple[PartitionInfo, ...]
+
+    @property
+    def replication_factor(self) -> int:
+        return len(self.partitions[0].replicas) if self.partitions else 0
+
+
+def _bootstrap(cluster) -> str:
+    return (cluster or connect(quiet=True)).bootstrap_servers
+
+
+def admin_client(cluster=None) -> AdminClient:
+    """An AdminClient for the course cluster."""
+    return AdminClient(client_config(_bootstrap(cluster)))
+
+
+def _reason(exc: KafkaException) -> str:
+    error = exc.args[0]
+    return error.str() if hasattr(error, "str") else str(error)
+
+
+def list_topics(cluster=None, internal: bool = False) -> list[str]:
+    """Topic names, sorted; internal ones (``__consumer_offsets``, ``_course_ready`` ...) only if asked."""
+    names = admin_client(cluster).list_topics(timeout=10).topics
+    return sorted(n for n in names if internal or not n.startswith("_"))
+
+
+def describe_topic(name: str, cluster=None) -> TopicInfo:
+    """Partitions of ``name`` with leader, replicas and in-sync replicas, from the cluster's metadata."""
+    # All topics, not list_topics(topic=name): asking for one topic by name lets the broker auto-create it.
+    metadata = admin_client(cluster).list_topics(timeout=10).topics.get(name)
+    if metadata is None or metadata.error is not None:
+        raise CourseError(f"Topic {name!r} does not exist; create it with create_topic({name!r}).")
+    parts = tuple(PartitionInfo(p.id, p.leader, tuple(p.replicas), tuple(p.isrs))
+                  for p in sorted(metadata.partitions.values(), key=lambda p: p.id))
+    return TopicInfo(name, parts)
+
+
+def topic_id(name: str, cluster=None) -> str:
+    """The id Kafka gave ``name`` when it was created (22 url-safe base64 characters, as Kafka prints it):
+    how new-protocol group records and KRaft metadata name a topic."""
+    client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
+    try:
+        description = client.describe_topics(TopicCollection([name]), request_timeout=10)[name].result()
+    except KafkaException as exc:
+        raise CourseError(f"Topic {name!r} could not be described: {_reason(exc)}.") from None
+    return str(description.topic_id).replace("+", "-").replace("/", "_")  # confluent-kafka prints standard base64
+
+
+def partition_leader(topic: str, partition: int = 0, cluster=None) -> int:
+    """The node id leading one partition; a clear error while it has none (during an election, all replicas down)."""
+    leader = describe_topic(topic, cluster).partitions[partition].leader
+    if leader < 0:
+        raise CourseError(f"Partition {partition} of {topic!r} has no leader right now; wait for the cluster "
+                          "(`python -m course_lib status`) and try again.")
+    return leader
+
+
+def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> None:
+    """Wait until every running broker lists ``name`` (or none does): each learns of a topic from the metadata
+    log a moment apart, and the next client — a lab's check, say — may ask any of them."""
+    cluster = cluster or connect(quiet=True)
+
+    def listed_by() -> dict[int, bool]:
+        """For each running broker: whether it lists the topic, asked of a client that knows only that broker."""
+        seen = {}
+        for node in cluster.nodes:
+            if node.process.alive:
+                topic = AdminClient(client_config(f"localhost:{node.port}")).list_topics(timeout=5).topics.get(name)
+                seen[node.node_id] = topic is not None and topic.error is None and bool(topic.partitions)
+        return seen
+
+    poll_until(listed_by, f"every broker to {'list' if present else 'forget'} topic {name!r}", timeout,
+               done=lambda seen: bool(seen) and all(known == present for known in seen.values()),
+               retry_on=(KafkaException,), advice="Check `python -m course_lib status`.")
+
+
+def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, config: dict | None = None,
+                 recreate: bool = False, cluster=None) -> TopicInfo:
+    """Create ``name`` if it does not exist (``recreate=True``: delete it first, for an explicit reset).
+
+    An existing topic with a different partition count is an error rather than a silent surprise.
+    """
+    client = admin_client(cluster)
+    if recreate:
+        delete_topic(name, cluster=cluster)
+    if name in client.list_topics(timeout=10).topics:
+        info = describe_topic(name, cluster)
+        if len(info.partitions) != partitions:
+            raise CourseError(f"Topic {name!r} already exists with {len(info.partitions)} partitions, not {partitions}; "
+                              f"pass recreate=True to start it afresh.")
+        return info
+    topic = NewTopic(name, partitions, replication_factor, config={k: str(v) for k, v in (config or {}).items()})
+    try:
+        client.create_topics([topic], operation_timeout=15)[name].result()
+    except KafkaException as exc:
+        if "TOPIC_ALREADY_EXISTS" not in str(exc):
+            raise CourseError(f"Could not create topic {name!r}: {_reason(exc)}.") from None
+    _wait_for_topic(name, cluster, present=True)
+    return poll_until(lambda: describe_topic(name, cluster), f"the new topic {name!r} to be described", 15,
+                      retry_on=(CourseError,))
+
+
+def delete_topic(name: str, cluster=None) -> None:
+    """Delete ``name`` if it exists and wait until it is gone."""
+    client = admin_client(cluster)
+    if name not in client.list_topics(timeout=10).topics:
+        return
+    try:
+        client.delete_topics([name], operation_timeout=15)[name].result()
+    except KafkaException as exc:
+        if "UNKNOWN_TOPIC" not in str(exc):
+            raise CourseError(f"Could not delete topic {name!r}: {_reason(exc)}.") from None
+    _wait_for_topic(name, cluster, present=False)
+
+
+def add_partitions(name: str, total: int, cluster=None) -> TopicInfo:
+    """Grow ``name`` to ``total`` partitions (Kafka never shrinks a topic)."""
+    current = len(describe_topic(name, cluster).partitions)
+    if total < current:
+        raise CourseError(f"Topic {name!r} has {current} partitions and Kafka cannot remove partitions; "
+                          f"recreate the topic to have fewer.")
+    if total > current:
+        client = admin_client(cluster)  # alive until the future resolves
+        client.create_partitions([NewPartitions(name, total)])[name].result()
+        poll_until(lambda: len(describe_topic(name, cluster).partitions), f"{name!r} to show {total} partitions", 15,
+                   done=lambda count: count >= total)
+    return describe_topic(name, cluster)
+
+
+def topic_config(name: str, cluster=None, only_changed: bool = True) -> dict[str, str]:
+    """The topic's configuration; by default only what is set on the topic itself.
+
+    ``only_changed=False`` adds what the topic inherits: Kafka's defaults and the brokers' own settings
+    (the course's ``min.insync.replicas=2`` in ``server.properties``, for one), which apply to every topic.
+    """
+    resource = ConfigResource(ConfigResource.Type.TOPIC, name)
+    client = admin_client(cluster)  # alive until the future resolves
+    # the broker asked may not know a topic created a moment ago: ask again for a few seconds
+    entries = poll_until(lambda: client.describe_configs([resource])[resource].result(),
+                         f"the configuration of topic {name!r}", 5, every=0.25, retry_on=(KafkaException,),
+                         advice="Does the topic exist? `list_topics()` shows the topics.")
+    return {key: entry.value for key, entry in sorted(entries.items())
+            if not only_changed or _set_on_topic(entry)}
+
+
+def _set_on_topic(entry) -> bool:
+    return getattr(entry.source, "value", entry.source) == ConfigSource.DYNAMIC_TOPIC_CONFIG.value  # an enum or an int
+
+
+def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
+    """Set topic configs, e.g. ``alter_topic_config("t", retention_ms=10000)`` (``_`` stands for ``.``)."""
+    from confluent_kafka.admin import AlterConfigOpType, ConfigEntry
+    entries = [ConfigEntry(key.replace("_", "."), str(value), incremental_operation=AlterConfigOpType.SET)
+               for key, value in settings.items()]
+    resource = ConfigResource(ConfigResource.Type.TOPIC, name, incremental_configs=entries)
+    try:
+        client = admin_client(cluster)  # alive until the future resolves
+        client.incremental_alter_configs([resource])[resource].result()
+    except KafkaException as exc:
+        raise CourseError(f"Could not change the config of {name!r}: {_reason(exc)}.") from None
+    return topic_config(name, cluster)
+
+
+def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
+    """``{partition: (log start offset, high watermark)}``: the first offset still stored, and the end of what
+    consumers may read (the client is read_committed, so in a topic with transactions: the last stable offset)."""
+    from confluent_kafka import Consumer
+    partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
+    consumer = Consumer(client_config(_bootstrap(cluster), group_id="course-watermarks"))
+    try:
+        return ask_watermarks(consumer, topic, partitions)
+    finally:
+        consumer.close()
+
+
+def ask_watermarks(consumer, topic: str, partitions: list[int], timeout: float = 30) -> dict[int, tuple[int, int]]:
+    """``consumer``'s answer for each partition, asked again while the answer is an error: a partition whose
+    leader has just changed (a broker was killed) answers OFFSET_NOT_AVAILABLE until the new leader's high
+    watermark has caught up."""
+    return poll_until(lambda: {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+                               for p in partitions},
+                      f"the watermarks of {topic!r}", timeout, every=0.5, retry_on=(KafkaException,))
+
+
+def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
+    """``{partition: committed offset}`` of ``group`` on ``topic`` (partitions without a commit left out)."""
+    partitions = [TopicPartition(topic, p.partition) for p in describe_topic(topic, cluster).partitions]
+    request = ConsumerGroupTopicPartitions(group, partitions)
+    client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
+    result = client.list_consumer_group_offsets([request])[group].result()
+    return {tp.partition: tp.offset for tp in result.topic_partitions if tp.offset >= 0}
+
+
+def group_state(group: str, cluster=None) -> tuple[str, int]:
+    """``group``'s state as the coordinator reports it (``"STABLE"``, ``"EMPTY"``, ``"DEAD"`` …) and its
+    member count: what tells a reset that did not take from one that a running member committed over."""
+    client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
+    try:
+        description = client.describe_consumer_groups([group], request_timeout=10)[group].result()
+    except KafkaException as exc:
+        raise CourseError(f"Could not describe group {group!r}: {_reason(exc)}.") from None
+    return description.state.name, len(description.members)
+
+
+def wait_until_group_empty(group: str, cluster=None, timeout: float = 60) -> None:
+    """Return once ``group`` has no members. ``kafka-consumer-groups --reset-offsets`` refuses a group with
+    members, and a consumer that has just been closed (or a console consumer that just timed out) may not
+    have left it yet."""
+    poll_until(lambda: group_state(group, cluster), f"group {group!r} to have no members (its state, members)",
+               timeout, every=0.5, done=lambda seen: seen[0] in (ConsumerGroupState.EMPTY.name, ConsumerGroupState.DEAD.name),
+               advice="close() those consumers or stop their process, then retry.")

@@ -1,0 +1,67 @@
+"""Where a consumer group stands in a topic: lag, and the offsets that match a point in time (lesson 04).
+
+Lag is "records written but not yet committed by the group": the partition's end offset (the high
+watermark, the offset the *next* record will get) minus the group's committed offset (the offset the
+group will read next). Both are offsets of the next record, so the subtraction needs no ``+ 1``.
+"""
+
+from dataclasses import dataclass
+
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+from .admin import committed_offsets, describe_topic, watermarks
+from ..connection import client_config
+from ..errors import CourseError
+from ..session import connect
+
+__all__ = ["PartitionLag", "lag", "total_lag", "offsets_for_time"]
+
+
+@dataclass(frozen=True)
+class PartitionLag:
+    partition: int
+    committed: int | None  # None: the group never committed here (it would start at auto.offset.reset)
+    end: int               # high watermark
+    start: int             # log start offset
+
+    @property
+    def lag(self) -> int:
+        """Records the group has still to read; from the log start when it never committed."""
+        return self.end - (self.committed if self.committed is not None else self.start)
+
+
+def lag(group: str, topic: str, cluster=None) -> list[PartitionLag]:
+    """The group's position and lag on every partition of ``topic``."""
+    committed = committed_offsets(group, topic, cluster)
+    return [PartitionLag(p, committed.get(p), high, low) for p, (low, high) in sorted(watermarks(topic, cluster).items())]
+
+
+def total_lag(group: str, topic: str, cluster=None) -> int:
+    """The sum of ``lag`` over the partitions: what a lag monitor alerts on."""
+    return sum(row.lag for row in lag(group, topic, cluster))
+
+
+def offsets_for_time(topic: str, timestamp_ms: int, cluster=None) -> dict[int, int]:
+    """``{partition: offset of the first record with timestamp >= timestamp_ms}``.
+
+    A partition with no record that recent maps to its end offset (reading from there waits for new
+    records). This is ``Consumer.offsets_for_times``, which asks each partition leader's time index.
+    """
+    bootstrap = (cluster or connect(quiet=True)).bootstrap_servers
+    partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
+    client = Consumer(client_config(bootstrap, group_id="course-offsets-for-time", enable_auto_commit=False))
+    try:
+        found = client.offsets_for_times([TopicPartition(topic, p, timestamp_ms) for p in partitions], timeout=10)
+        result = {}
+        for tp in found:
+            if tp.error is not None:
+                raise CourseError(f"Looking up offsets by time in {topic!r} failed ({tp.error.str()}); "
+                                  f"check the cluster with `python -m course_lib status`.")
+            result[tp.partition] = tp.offset if tp.offset >= 0 else client.get_watermark_offsets(
+                TopicPartition(topic, tp.partition), timeout=10)[1]
+        return result
+    except KafkaException as exc:
+        raise CourseError(f"Looking up offsets by time in {topic!r} failed ({exc.args[0].str()}); "
+                          f"check the cluster with `python -m course_lib status`.") from None
+    finally:
+        client.close()

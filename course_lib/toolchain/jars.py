@@ -1,0 +1,61 @@
+"""Resolve Kafka's jars from Maven Central into the course's jar cache, once.
+
+Each flavour (``kraft``: Kafka 4.x; ``zookeeper``: Kafka 3.9 + ZooKeeper) has a small POM under
+``course_lib/toolchain/maven/``. The jars land in ``<COURSE_HOME>/jars/<flavour>/``; a stamp file holding the
+POM's hash makes a second call instant and a changed POM re-resolve.
+"""
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..errors import CourseError
+from ..paths import course_home
+from .java import maven_executable
+
+__all__ = ["ensure_jars", "classpath"]
+
+POM_DIR = Path(__file__).parent / "maven"
+
+
+def _pom(flavour: str) -> Path:
+    pom = POM_DIR / f"{flavour}.xml"
+    if not pom.exists():
+        raise CourseError(f"Unknown jar set {flavour!r}; choose one of {sorted(p.stem for p in POM_DIR.glob('*.xml'))}.")
+    return pom
+
+
+def jar_dir(flavour: str) -> Path:
+    return course_home() / "jars" / flavour
+
+
+def ensure_jars(flavour: str = "kraft", quiet: bool = False) -> Path:
+    """Download the jars for ``flavour`` if the cache is missing or stale; return their directory."""
+    pom = _pom(flavour)
+    target = jar_dir(flavour)
+    stamp = target / ".pom-sha256"
+    digest = hashlib.sha256(pom.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return target
+    if not quiet:
+        print(f"Downloading Kafka jars ({flavour}) from Maven Central into {target} (once) ...", flush=True)
+    staging = target.with_name(target.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    result = subprocess.run(
+        [maven_executable(), "-B", "-q", "-f", str(pom), "dependency:copy-dependencies",
+         f"-DoutputDirectory={staging}"],
+        capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = " | ".join(line for line in (result.stdout + result.stderr).splitlines() if "ERROR" in line)[-400:]
+        raise CourseError(f"Maven could not download the Kafka jars ({tail or 'no error text'}); "
+                          "check that Maven Central is reachable and run the command again.")
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    stamp.write_text(digest)
+    return target
+
+
+def classpath(flavour: str = "kraft") -> str:
+    """A JVM classpath (``dir/*``) for ``flavour``, resolving the jars first if needed."""
+    return str(ensure_jars(flavour, quiet=False) / "*")
