@@ -1,6 +1,6 @@
-"""Kafka's clients as the course uses them (lessons 01–04 and 07): configs, topics, producing, consuming.
+"""Kafka's clients as the course uses them (lessons 01–04 and 07): topics, producing, consuming.
 
-``config`` (where the cluster is, and a client's error reporter), ``admin`` (topics, configs, groups,
-watermarks), ``produce`` and ``consume``, ``reading`` (a whole topic, once), ``records`` (what a helper
-hands back), ``lag`` (a group's position and lag), ``partitioning`` (which partition a key goes to).
+``admin`` (topics, configs, groups, watermarks), ``produce`` and ``consume``, ``reading`` (a whole topic,
+once), ``records`` (what a helper hands back), ``lag`` (a group's position and lag), ``partitioning``
+(which partition a key goes to). A client's config is ``course_lib.connection.client_config``.
 """
