@@ -14,7 +14,7 @@ from .connection import client_config
 from .errors import CourseError
 from .tidy import counted, delete_created, find_leftovers
 
-__all__ = ["clean_up", "connect"]
+__all__ = ["clean_up", "cluster_or_course", "connect"]
 
 
 def connect(autostart: bool | None = None, quiet: bool = False):
@@ -39,6 +39,11 @@ def connect(autostart: bool | None = None, quiet: bool = False):
     return cluster
 
 
+def cluster_or_course(cluster=None):
+    """``cluster`` when given, else the course cluster (``connect(quiet=True)``): what every helper uses."""
+    return cluster or connect(quiet=True)
+
+
 _names_at_connect: set[str] | None = None  # topics and groups on the cluster when this kernel first connected
 
 
@@ -53,7 +58,7 @@ def remember_what_exists(cluster) -> None:
 def clean_up(cluster=None) -> str:
     """Delete the topics and empty groups created since this kernel first connected; a lesson's last cell
     calls it, so the cluster keeps only what the next lesson needs. Returns one line saying what went."""
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     if _names_at_connect is None:
         raise CourseError("course_lib.connect() was not called in this kernel, so what this lesson created is "
                           "unknown; run the lesson from its first cell, or `python -m course_lib tidy`.")

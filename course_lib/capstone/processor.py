@@ -17,7 +17,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 
 from ..connection import client_config
 from ..errors import CourseError
-from ..session import connect
+from ..session import cluster_or_course
 from .batches import BatchReader
 from .reading import latest_by_key
 from .topics import PipelineTopics
@@ -52,7 +52,7 @@ class RideProcessor:
 
     def __init__(self, topics: PipelineTopics, group_id: str, transactional_id: str, cluster=None,
                  batch_size: int = 100):
-        bootstrap = (cluster or connect(quiet=True)).bootstrap_servers
+        bootstrap = cluster_or_course(cluster).bootstrap_servers
         self.topics = topics
         self.producer = Producer(client_config(bootstrap, transactional_id=transactional_id, linger_ms=5))
         self.producer.init_transactions(60)  # fences an older instance and aborts its open transaction

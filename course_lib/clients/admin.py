@@ -12,7 +12,7 @@ from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, New
 
 from ..connection import client_config
 from ..errors import CourseError
-from ..session import connect
+from ..session import cluster_or_course
 from ..waiting import poll_until
 
 __all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "topic_id",
@@ -43,13 +43,10 @@ class TopicInfo:
         return len(self.partitions[0].replicas) if self.partitions else 0
 
 
-def _bootstrap(cluster) -> str:
-    return (cluster or connect(quiet=True)).bootstrap_servers
-
 
 def admin_client(cluster=None) -> AdminClient:
     """An AdminClient for the course cluster."""
-    return AdminClient(client_config(_bootstrap(cluster)))
+    return AdminClient(client_config(cluster_or_course(cluster).bootstrap_servers))
 
 
 def _reason(exc: KafkaException) -> str:
@@ -97,7 +94,7 @@ def partition_leader(topic: str, partition: int = 0, cluster=None) -> int:
 def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> None:
     """Wait until every running broker lists ``name`` (or none does): each learns of a topic from the metadata
     log a moment apart, and the next client — a lab's check, say — may ask any of them."""
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
 
     def listed_by() -> dict[int, bool]:
         """For each running broker: whether it lists the topic, asked of a client that knows only that broker."""
@@ -205,7 +202,7 @@ def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
     consumers may read (the client is read_committed, so in a topic with transactions: the last stable offset)."""
     from confluent_kafka import Consumer
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    consumer = Consumer(client_config(_bootstrap(cluster), group_id="course-watermarks"))
+    consumer = Consumer(client_config(cluster_or_course(cluster).bootstrap_servers, group_id="course-watermarks"))
     try:
         return ask_watermarks(consumer, topic, partitions)
     finally:

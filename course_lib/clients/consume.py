@@ -13,7 +13,7 @@ from confluent_kafka import Consumer, TopicPartition
 from ..connection import client_config
 from ..errors import CourseError
 from .records import Record, from_message
-from ..session import connect
+from ..session import cluster_or_course
 
 __all__ = ["consume", "consumer", "fresh_group_id", "read_partition"]
 
@@ -26,7 +26,7 @@ def fresh_group_id(prefix: str = "course") -> str:
 def consumer(group_id: str | None = None, cluster=None, **config) -> Consumer:
     """A confluent-kafka Consumer for the course cluster (use it in a ``with`` block or close it)."""
     settings = {"auto_offset_reset": "earliest", **config}
-    return Consumer(client_config((cluster or connect(quiet=True)).bootstrap_servers,
+    return Consumer(client_config(cluster_or_course(cluster).bootstrap_servers,
                                   group_id=group_id or fresh_group_id(), **settings))
 
 

@@ -12,7 +12,7 @@ from confluent_kafka import Consumer, KafkaException, TopicPartition
 from .admin import committed_offsets, describe_topic, watermarks
 from ..connection import client_config
 from ..errors import CourseError
-from ..session import connect
+from ..session import cluster_or_course
 
 __all__ = ["PartitionLag", "lag", "total_lag", "offsets_for_time"]
 
@@ -47,7 +47,7 @@ def offsets_for_time(topic: str, timestamp_ms: int, cluster=None) -> dict[int, i
     A partition with no record that recent maps to its end offset (reading from there waits for new
     records). This is ``Consumer.offsets_for_times``, which asks each partition leader's time index.
     """
-    bootstrap = (cluster or connect(quiet=True)).bootstrap_servers
+    bootstrap = cluster_or_course(cluster).bootstrap_servers
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
     client = Consumer(client_config(bootstrap, group_id="course-offsets-for-time", enable_auto_commit=False))
     try:

@@ -11,14 +11,14 @@ from confluent_kafka import Producer
 from ..connection import client_config
 from ..errors import CourseError
 from .records import Record, from_message, to_bytes
-from ..session import connect
+from ..session import cluster_or_course
 
 __all__ = ["produce", "produce_one", "producer"]
 
 
 def producer(cluster=None, **config) -> Producer:
     """A confluent-kafka Producer for the course cluster; ``config`` keys use ``_`` for ``.``."""
-    return Producer(client_config((cluster or connect(quiet=True)).bootstrap_servers, **config))
+    return Producer(client_config(cluster_or_course(cluster).bootstrap_servers, **config))
 
 
 def _as_pair(item):

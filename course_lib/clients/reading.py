@@ -19,7 +19,7 @@ from .admin import ask_watermarks, describe_topic
 from ..connection import client_config
 from ..errors import CourseError
 from .records import Record, from_message
-from ..session import connect
+from ..session import cluster_or_course
 
 __all__ = ["read_all"]
 
@@ -47,7 +47,7 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
     if isolation_level not in ("read_committed", "read_uncommitted"):
         raise CourseError(f"isolation_level={isolation_level!r} is not a Kafka isolation level; "
                           "use 'read_committed' or 'read_uncommitted'.")
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
     consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
                                       enable_auto_commit=False, isolation_level=isolation_level,

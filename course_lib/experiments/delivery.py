@@ -27,7 +27,7 @@ from ..clients.admin import admin_client, describe_topic
 from ..connection import client_config
 from ..errors import CourseError
 from ..clients.reading import read_all
-from ..session import connect
+from ..session import cluster_or_course
 from ..waiting import poll_until
 
 __all__ = ["DeliveryOutcome", "tally", "pick_victim", "run_delivery_experiment", "read_sequence_numbers",
@@ -116,7 +116,7 @@ def run_delivery_experiment(settings: Mapping[str, Mapping], count: int = 2000, 
         raise CourseError("Give the experiment at least one producer setting, e.g. {'acks=1': {'acks': '1'}}.")
     if count < 10 or not 0 < kill_at < 1 or rate <= 0:
         raise CourseError("Use count >= 10, a positive rate and 0 < kill_at < 1 (the fraction sent before the kill).")
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     victim = victim if victim is not None else pick_victim(cluster)
     run = uuid.uuid4().hex[:6]
     topics = {label: f"delivery-{_slug(label)}-{run}" for label in settings}

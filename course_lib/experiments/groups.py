@@ -32,7 +32,7 @@ from ..clients.admin import admin_client, describe_topic
 from ..connection import client_config
 from ..clients.consume import fresh_group_id
 from ..errors import CourseError
-from ..session import connect
+from ..session import cluster_or_course
 from ..waiting import poll_until
 
 __all__ = ["Member", "Group", "ThroughputRow", "measure_throughput"]
@@ -248,7 +248,7 @@ class Group:
                  **config):
         self.topics = [topics] if isinstance(topics, str) else list(topics)
         self.group_id = group_id or fresh_group_id("group")
-        self.cluster = cluster or connect(quiet=True)
+        self.cluster = cluster_or_course(cluster)
         self.work_ms = work_ms
         overrides = {key.replace("_", "."): value for key, value in config.items()}
         base = dict(TEACHING_CONFIG)
@@ -423,7 +423,7 @@ def measure_throughput(topic: str, counts=(1, 2, 3, 6), work_ms: float = 0, clus
 
     The clock runs from ``release()`` to the last record, so joining and rebalancing are not counted.
     """
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     from ..clients.admin import watermarks
     total = sum(high - low for low, high in watermarks(topic, cluster).values())
     if total == 0:

@@ -24,7 +24,7 @@ from ..clients.admin import create_topic, describe_topic
 from ..log.batches import data_batches
 from ..connection import client_config
 from ..errors import CourseError
-from ..session import connect
+from ..session import cluster_or_course
 
 __all__ = ["ProducerRun", "ConsumerRun", "payloads", "measure_producer", "sweep_producer", "measure_consumers",
            "consumer_scaling", "producer_performance", "parse_producer_performance", "runs_table",
@@ -73,9 +73,6 @@ class ConsumerRun:
         return self.records / self.seconds if self.seconds > 0 else 0.0
 
 
-def _bootstrap(cluster) -> str:
-    return (cluster or connect(quiet=True)).bootstrap_servers
-
 
 def payloads(count: int, size: int, seed: int = 12) -> list[bytes]:
     """``count`` JSON click events of exactly ``size`` bytes that compress the way real events do
@@ -116,7 +113,7 @@ def measure_producer(topic: str, records: int = 5000, record_size: int = 200, la
     """
     settings = {key.replace("_", "."): value for key, value in config.items()}
     try:
-        producer = Producer(client_config(_bootstrap(cluster), **settings))
+        producer = Producer(client_config(cluster_or_course(cluster).bootstrap_servers, **settings))
     except KafkaException as exc:
         raise CourseError(f"Not a valid producer setting ({exc.args[0].str()}); check the names and values "
                           "in the Kafka/librdkafka configuration reference.") from None
@@ -184,7 +181,7 @@ def measure_consumers(topic: str, consumers: int, expected: int, cluster=None, t
     and time it from the first record received to the last."""
     if consumers < 1:
         raise CourseError("A consumer group needs at least one consumer; pass consumers=1 or more.")
-    bootstrap = _bootstrap(cluster)
+    bootstrap = cluster_or_course(cluster).bootstrap_servers
     group = f"perf-{uuid.uuid4().hex[:8]}"
     lock = threading.Lock()
     state = {"count": 0, "first": None, "last": None}
@@ -267,7 +264,7 @@ def producer_performance(topic: str, records: int = 5000, record_size: int = 200
     from ..toolchain.kafka_tools import run_tool
     settings = {key.replace("_", "."): value for key, value in config.items()}
     args = ["--topic", topic, "--num-records", records, "--record-size", record_size, "--throughput", throughput,
-            "--bootstrap-server", _bootstrap(cluster)]
+            "--bootstrap-server", cluster_or_course(cluster).bootstrap_servers]
     for key, value in settings.items():
         args += ["--command-property", f"{key}={value}"]
     summary = parse_producer_performance(run_tool("kafka-producer-perf-test", *args, timeout=timeout).stdout)

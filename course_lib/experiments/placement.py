@@ -17,7 +17,7 @@ from ..clients.consume import fresh_group_id
 from ..errors import CourseError
 from ..toolchain.kafka_tools import ToolRun, run_tool
 from ..clients.records import Record, from_message
-from ..session import connect
+from ..session import cluster_or_course
 from ..waiting import poll_until
 
 __all__ = ["partitions_by_key", "java_produce", "ConsumerGroup"]
@@ -39,7 +39,7 @@ def java_produce(topic: str, pairs: Iterable[tuple[str, str]], cluster=None) -> 
             raise CourseError(f"The pair ({key!r}, {value!r}) cannot be typed into the console producer; "
                               "keys must be non-empty and neither keys nor values may hold tabs or newlines.")
         lines.append(f"{key}\t{value}\n")
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     return run_tool("kafka-console-producer", "--bootstrap-server", cluster.bootstrap_servers, "--topic", topic,
                     "--reader-property", "parse.key=true", "--reader-property", "key.separator=\t", input="".join(lines))
 
@@ -57,7 +57,7 @@ class ConsumerGroup:
             raise CourseError(f"A consumer group needs at least one member, not {size}.")
         self.topic, self.size, self.timeout = topic, size, timeout
         self.group_id = fresh_group_id("lesson-group")
-        bootstrap = (cluster or connect(quiet=True)).bootstrap_servers
+        bootstrap = cluster_or_course(cluster).bootstrap_servers
         settings = {"auto_offset_reset": "earliest", **config}
         self.members = [Consumer(client_config(bootstrap, group_id=self.group_id, client_id=f"consumer-{i + 1}",
                                                **settings)) for i in range(size)]

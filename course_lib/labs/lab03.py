@@ -8,7 +8,7 @@ from every replica, and a record written afterwards whose value predicted its ow
 
 from ..clients.admin import describe_topic, partition_leader, topic_config, watermarks
 from ..log.segments import partition_dir, read_batches, replica_dirs, segment_files
-from ..session import connect
+from ..session import cluster_or_course
 from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["MAX_SEGMENT_BYTES", "MIN_SEGMENTS", "TARGET_OFFSET", "AFTER_DELETE", "segment_limit", "batch_holding",
@@ -31,7 +31,7 @@ def _logs(path) -> list:
 
 
 def _leader_dir(topic: str, partition: int = 0):
-    cluster = connect(quiet=True)
+    cluster = cluster_or_course()
     return partition_dir(cluster.node(partition_leader(topic, partition, cluster)), topic, partition)
 
 
@@ -59,7 +59,7 @@ def task1(lab) -> str:
                      "segment.bytes cannot go below 1 MiB in Kafka 4; set internal.segment.bytes (as lesson 03 "
                      "does) when you create the topic.")
     info = describe_topic(topic)
-    cluster = connect(quiet=True)
+    cluster = cluster_or_course()
     for p in info.partitions:
         dirs = replica_dirs(cluster, topic, p.partition)
         absent = sorted(set(p.replicas) - set(dirs))
@@ -113,7 +113,7 @@ def task3(lab) -> str:
     if start == 0:
         raise NotYet(f"partition 0 of {topic} still starts at offset 0 (it ends at {end}).",
                      "delete records with AdminClient.delete_records([TopicPartition(topic, 0, offset)]).")
-    dirs = replica_dirs(connect(quiet=True), topic, 0)
+    dirs = replica_dirs(cluster_or_course(), topic, 0)
     firsts = {node_id: (_logs(path)[0].base_offset if _logs(path) else None) for node_id, path in sorted(dirs.items())}
     if any(base is None or base == 0 for base in firsts.values()):
         raise NotYet(f"the log starts at offset {start}, but segment 0 is still on disk "

@@ -17,7 +17,7 @@ from ..connection import client_config
 from ..clients.consume import read_partition
 from ..errors import CourseError
 from ..clients.lag import offsets_for_time
-from ..session import connect
+from ..session import cluster_or_course
 from .checking import NotYet, missing_topic, task_check, topic_exists
 from .faults import crash_and_restart, delete_trial, require_at_least_once
 
@@ -46,7 +46,7 @@ def prepare(lab) -> Orders:
     now = int(time.time() * 1000)
     if not topic_exists(topic):
         create_topic(topic, partitions=PARTITIONS)
-        producer = Producer(client_config(connect(quiet=True).bootstrap_servers))
+        producer = Producer(client_config(cluster_or_course().bootstrap_servers))
         for partition in range(PARTITIONS):
             for i in range(PER_PARTITION):
                 stamp = now - DAY_MS + i * 1000 if i < OLD[partition] else now + i

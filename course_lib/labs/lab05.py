@@ -20,7 +20,7 @@ from ..clients.admin import admin_client, committed_offsets, create_topic, topic
 from ..connection import client_config
 from ..errors import CourseError
 from ..log.offsets_topic import GroupMetadata, MemberAssignment, OffsetCommit, read_offsets_topic
-from ..session import connect
+from ..session import cluster_or_course
 from .checking import NotYet, missing_topic, task_check, topic_exists
 
 __all__ = ["Events", "PARTITIONS", "PER_PARTITION", "prepare", "task1", "task2", "task3"]
@@ -40,7 +40,7 @@ def prepare(lab) -> Events:
     topic = lab.topic("events")
     if not topic_exists(topic):
         create_topic(topic, partitions=PARTITIONS)
-        producer = Producer(client_config(connect(quiet=True).bootstrap_servers))
+        producer = Producer(client_config(cluster_or_course().bootstrap_servers))
         for partition in range(PARTITIONS):
             for i in range(PER_PARTITION):
                 producer.produce(topic, key=f"device-{i % 4}", value=f"event {partition}-{i}", partition=partition)

@@ -9,7 +9,7 @@ from ..errors import CourseError
 from ..metadata.failover import controller_epoch
 from ..metadata.kraft import metadata_records
 from ..metadata.zookeeper import registered_brokers, topic_znode
-from ..session import connect
+from ..session import cluster_or_course
 from .checking import NotYet, task_check
 
 __all__ = ["PARTITIONS", "start", "task1", "task2", "task3"]
@@ -21,7 +21,7 @@ _EPOCHS: dict[str, tuple[int, int]] = {}  # lab.run_id → (ZooKeeper controller
 def start(lab) -> ZooKeeperCluster:
     """Start the ZooKeeper-mode cluster if needed and remember where both controller epochs stand."""
     zk = ZooKeeperCluster().up(timeout=600)
-    _EPOCHS[lab.run_id] = (controller_epoch(zk), controller_epoch(connect(quiet=True)))
+    _EPOCHS[lab.run_id] = (controller_epoch(zk), controller_epoch(cluster_or_course()))
     return zk
 
 
@@ -30,7 +30,7 @@ def _clusters(hint: str = "run the lab's first cells: checks.start(lab) starts i
     zk = ZooKeeperCluster()
     if not zk.is_running():
         raise NotYet("the ZooKeeper-mode cluster is not running.", hint)
-    return connect(quiet=True), zk
+    return cluster_or_course(), zk
 
 
 @task_check("Task 1 · who is in charge")

@@ -1,7 +1,7 @@
 """Checks for lab 11 (Kafka's command-line tools): they inspect the topic and the group on the cluster, never raise."""
 
 from ..clients.admin import committed_offsets, describe_topic, group_state, topic_config, watermarks
-from ..session import connect
+from ..session import cluster_or_course
 from .checking import NotYet, require_topic, task_check
 
 __all__ = ["PARTITIONS", "RECORDS", "REREAD", "SETTINGS", "task1", "task2", "task3"]
@@ -15,7 +15,7 @@ REREAD = 2     # task 3: the group re-reads the last REREAD records of every par
 def _payments(lab):
     """This attempt's ``payments`` topic as ``describe_topic`` sees it, or ``NotYet`` while it does not exist."""
     require_topic(lab.topic("payments"), 'create it with run_tool("kafka-topics", "--create", ...).')
-    return describe_topic(lab.topic("payments"), connect(quiet=True))
+    return describe_topic(lab.topic("payments"), cluster_or_course())
 
 
 @task_check("Task 1 · a topic from the command line")
@@ -25,7 +25,7 @@ def task1(lab) -> str:
     if len(info.partitions) != PARTITIONS or info.replication_factor != 3:
         raise NotYet(f"the topic has {len(info.partitions)} partitions × {info.replication_factor} "
                      f"replicas, not {PARTITIONS} × 3.", "delete it (kafka-topics --delete) and create it again.")
-    config = topic_config(info.name, connect(quiet=True))
+    config = topic_config(info.name, cluster_or_course())
     wrong = [f"{key}={config.get(key, '(default)')}" for key, value in SETTINGS.items() if config.get(key) != value]
     if wrong:
         raise NotYet(f"the topic has {', '.join(wrong)}.",
@@ -38,7 +38,7 @@ def task1(lab) -> str:
 def task2(lab) -> str:
     """At least 12 keyed records in ``payments``, all read and committed by the group ``audit``."""
     info = _payments(lab)
-    cluster = connect(quiet=True)
+    cluster = cluster_or_course()
     ends = {p: high for p, (low, high) in watermarks(info.name, cluster).items()}
     if sum(ends.values()) < RECORDS:
         raise NotYet(f"the topic holds {sum(ends.values())} records, fewer than {RECORDS}.",
@@ -60,7 +60,7 @@ def task2(lab) -> str:
 def task3(lab) -> str:
     """The group was rewound so it re-reads exactly the last 2 records of every partition."""
     info = _payments(lab)
-    cluster = connect(quiet=True)
+    cluster = cluster_or_course()
     marks = watermarks(info.name, cluster)
     want = {p: max(low, high - REREAD) for p, (low, high) in marks.items() if high > low}
     if not want:

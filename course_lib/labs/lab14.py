@@ -21,7 +21,7 @@ from ..connection import client_config
 from ..errors import CourseError
 from ..clients.reading import read_all
 from ..clients.records import to_bytes
-from ..session import connect
+from ..session import cluster_or_course
 from .checking import NotYet, missing_topic, task_check, topic_exists
 from .faults import (JobRaised, auto_commits, crash_and_restart, delete_group, delete_trial, require_at_least_once,
                      run_to_end)
@@ -43,7 +43,7 @@ _SET_UP_FIRST = "run the set-up cell at the top of the lab first."
 def prepare(lab) -> str:
     """Create this attempt's ``orders`` and ``payments`` topics, once (re-running the cell changes nothing)."""
     orders, payments = lab.topic("orders"), lab.topic("payments")
-    producer = Producer(client_config(connect(quiet=True).bootstrap_servers))
+    producer = Producer(client_config(cluster_or_course().bootstrap_servers))
     if not topic_exists(orders):
         create_topic(orders, partitions=PARTITIONS)
         for n in range(ORDERS):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..clients.admin import describe_topic, partition_leader
 from .segments import BATCH_HEADER, COMPRESSION, LOG_OVERHEAD, segment_files
-from ..session import connect
+from ..session import cluster_or_course
 
 __all__ = ["BatchHeader", "batch_headers", "partition_batches", "data_batches", "records_outside_transactions"]
 
@@ -52,7 +52,7 @@ def batch_headers(path) -> list[BatchHeader]:
 
 def partition_batches(topic: str, partition: int = 0, cluster=None) -> list[BatchHeader]:
     """Every batch of one partition, read from its leader's segment files, oldest first."""
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     leader = cluster.node(partition_leader(topic, partition, cluster))
     files = segment_files(leader, topic, partition, suffixes=("log",))
     return [header for file in files for header in batch_headers(file.path)]
@@ -60,7 +60,7 @@ def partition_batches(topic: str, partition: int = 0, cluster=None) -> list[Batc
 
 def data_batches(topic: str, cluster=None) -> list[BatchHeader]:
     """The batches holding application records (no transaction markers) across all partitions of ``topic``."""
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     return [batch for info in describe_topic(topic, cluster).partitions
             for batch in partition_batches(topic, info.partition, cluster) if not batch.control]
 

@@ -26,7 +26,7 @@ from ..clients.admin import describe_topic, partition_leader
 from ..connection import client_config
 from ..errors import CourseError
 from .segments import read_batches, segment_files
-from ..session import connect
+from ..session import cluster_or_course
 
 __all__ = ["OFFSETS_TOPIC", "RECORD_TYPES", "OffsetCommit", "GroupMember", "GroupMetadata", "MemberAssignment",
            "CoordinatorRecord",
@@ -320,7 +320,7 @@ def read_offsets_topic(group: str | None = None, cluster=None, timeout: float = 
 
     Reads with ``assign`` and no commits, up to each partition's end as it was when called.
     """
-    bootstrap = (cluster or connect(quiet=True)).bootstrap_servers
+    bootstrap = cluster_or_course(cluster).bootstrap_servers
     try:
         count = len(describe_topic(OFFSETS_TOPIC, cluster).partitions)
     except CourseError:
@@ -384,7 +384,7 @@ def stored_commits(group: str, cluster=None) -> list[StoredCommit]:
     """``group``'s offset commits read from the segment files of its coordinator (the leader of its partition
     of ``__consumer_offsets``), oldest first. A consumer cannot see how a commit was made; the batch header can.
     Introduced for lab 07's and lab 13's checks."""
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     partition = partition_for(group, cluster=cluster)
     leader = cluster.node(partition_leader(OFFSETS_TOPIC, partition, cluster))
     stored = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..clients.admin import partition_leader
 from .segments import segment_files
 from ..clients.records import Record
-from ..session import connect
+from ..session import cluster_or_course
 from ..waiting import poll_until
 
 __all__ = ["Segment", "segments", "segments_text", "wait_for", "key_counts", "latest_values"]
@@ -30,7 +30,7 @@ class Segment:
 
 def segments(topic: str, partition: int = 0, cluster=None) -> list[Segment]:
     """The ``.log`` files of one partition on its leader, oldest first (``.cleaned``/``.swap`` files left out)."""
-    cluster = cluster or connect(quiet=True)
+    cluster = cluster_or_course(cluster)
     leader = cluster.node(partition_leader(topic, partition, cluster))
     files = segment_files(leader, topic, partition, suffixes=("log", "log.deleted"))
     live = [f for f in files if f.suffix == "log"]

@@ -7,6 +7,8 @@
 Every view renders a snapshot from ``course_lib.views.snapshots`` (plain functions, tested on the
 real cluster), refreshes about once a second in a background thread, and stops when closed, when
 its cell runs again or when the kernel exits. ``close_all()`` stops every view at once.
+A view given no ``cluster`` takes ``course_cluster()``, never ``cluster_or_course()``: it must show a
+dead cluster, not start it.
 """
 
 from .background import BackgroundGroup
