@@ -12,7 +12,7 @@ import sys
 
 from confluent_kafka import KafkaError, KafkaException
 
-__all__ = ["client_config", "address_family", "quiet_logger", "error_reporter"]
+__all__ = ["client_config", "address_family", "quiet_logger", "error_reporter", "reason"]
 
 # A broker that stops answering while the others serve is what lessons 06 and 10 do on purpose, and the
 # client fails over on its own: not worth a line. Everything else is.
@@ -71,3 +71,9 @@ def error_reporter(bootstrap_servers: str):
             print(f"Kafka client error ({error.name()}): {error.str()}", file=sys.stderr)
 
     return report
+
+
+def reason(exc: KafkaException) -> str:
+    """What a ``KafkaException`` says, in one line: its ``KafkaError``'s text (``str()`` of anything else)."""
+    error = exc.args[0] if exc.args else exc
+    return error.str() if hasattr(error, "str") else str(error)

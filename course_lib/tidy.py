@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from confluent_kafka import ConsumerGroupState, KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient
 
-from .connection import client_config
+from .connection import client_config, reason
 from .errors import CourseError
 
 __all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "counted"]
@@ -74,7 +74,7 @@ def delete_leftovers(admin: AdminClient, leftovers: Leftovers, timeout: float = 
         if not future.done():
             refused[key] = f"no answer within {timeout:.0f} s"
         elif isinstance(future.exception(), KafkaException) and future.exception().args[0].code() not in ALREADY_GONE:
-            refused[key] = future.exception().args[0].str()
+            refused[key] = reason(future.exception())
     return refused
 
 
@@ -91,7 +91,7 @@ def tidy(cluster, dry_run: bool = False, prefixes: tuple[str, ...] = ()) -> str:
             leftovers = leftovers.only(lambda name: name.startswith(prefixes))
         refused = {} if dry_run else delete_leftovers(admin, leftovers)
     except KafkaException as exc:
-        raise CourseError(f"The cluster did not answer ({exc.args[0].str()}); check `python -m course_lib status` "
+        raise CourseError(f"The cluster did not answer ({reason(exc)}); check `python -m course_lib status` "
                           f"and try again.") from None
     return _report(leftovers, refused, dry_run)
 

@@ -10,7 +10,7 @@ from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, K
                              TopicPartition)
 from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 
-from ..connection import client_config
+from ..connection import client_config, reason
 from ..errors import CourseError
 from ..session import cluster_or_course
 from ..waiting import poll_until
@@ -49,11 +49,6 @@ def admin_client(cluster=None) -> AdminClient:
     return AdminClient(client_config(cluster_or_course(cluster).bootstrap_servers))
 
 
-def _reason(exc: KafkaException) -> str:
-    error = exc.args[0]
-    return error.str() if hasattr(error, "str") else str(error)
-
-
 def list_topics(cluster=None, internal: bool = False) -> list[str]:
     """Topic names, sorted; internal ones (``__consumer_offsets``, ``_course_ready`` ...) only if asked."""
     names = admin_client(cluster).list_topics(timeout=10).topics
@@ -78,7 +73,7 @@ def topic_id(name: str, cluster=None) -> str:
     try:
         description = client.describe_topics(TopicCollection([name]), request_timeout=10)[name].result()
     except KafkaException as exc:
-        raise CourseError(f"Topic {name!r} could not be described: {_reason(exc)}.") from None
+        raise CourseError(f"Topic {name!r} could not be described: {reason(exc)}.") from None
     return str(description.topic_id).replace("+", "-").replace("/", "_")  # confluent-kafka prints standard base64
 
 
@@ -130,7 +125,7 @@ def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, co
         client.create_topics([topic], operation_timeout=15)[name].result()
     except KafkaException as exc:
         if "TOPIC_ALREADY_EXISTS" not in str(exc):
-            raise CourseError(f"Could not create topic {name!r}: {_reason(exc)}.") from None
+            raise CourseError(f"Could not create topic {name!r}: {reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=True)
     return poll_until(lambda: describe_topic(name, cluster), f"the new topic {name!r} to be described", 15,
                       retry_on=(CourseError,))
@@ -145,7 +140,7 @@ def delete_topic(name: str, cluster=None) -> None:
         client.delete_topics([name], operation_timeout=15)[name].result()
     except KafkaException as exc:
         if "UNKNOWN_TOPIC" not in str(exc):
-            raise CourseError(f"Could not delete topic {name!r}: {_reason(exc)}.") from None
+            raise CourseError(f"Could not delete topic {name!r}: {reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=False)
 
 
@@ -193,7 +188,7 @@ def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
         client = admin_client(cluster)  # alive until the future resolves
         client.incremental_alter_configs([resource])[resource].result()
     except KafkaException as exc:
-        raise CourseError(f"Could not change the config of {name!r}: {_reason(exc)}.") from None
+        raise CourseError(f"Could not change the config of {name!r}: {reason(exc)}.") from None
     return topic_config(name, cluster)
 
 
@@ -234,7 +229,7 @@ def group_state(group: str, cluster=None) -> tuple[str, int]:
     try:
         description = client.describe_consumer_groups([group], request_timeout=10)[group].result()
     except KafkaException as exc:
-        raise CourseError(f"Could not describe group {group!r}: {_reason(exc)}.") from None
+        raise CourseError(f"Could not describe group {group!r}: {reason(exc)}.") from None
     return description.state.name, len(description.members)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from .admin import committed_offsets, describe_topic, watermarks
-from ..connection import client_config
+from ..connection import client_config, reason
 from ..errors import CourseError
 from ..session import cluster_or_course
 
@@ -61,7 +61,7 @@ def offsets_for_time(topic: str, timestamp_ms: int, cluster=None) -> dict[int, i
                 TopicPartition(topic, tp.partition), timeout=10)[1]
         return result
     except KafkaException as exc:
-        raise CourseError(f"Looking up offsets by time in {topic!r} failed ({exc.args[0].str()}); "
+        raise CourseError(f"Looking up offsets by time in {topic!r} failed ({reason(exc)}); "
                           f"check the cluster with `python -m course_lib status`.") from None
     finally:
         client.close()

@@ -9,7 +9,7 @@ import time
 from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from ..connection import client_config
+from ..connection import client_config, reason
 from ..errors import CourseError
 
 __all__ = ["READY_TOPIC", "wait_until_ready"]
@@ -34,7 +34,7 @@ def _acks_all_write(cluster, admin: AdminClient) -> str | None:
             futures[READY_TOPIC].result()
         except KafkaException as exc:
             if "TOPIC_ALREADY_EXISTS" not in str(exc):
-                return f"creating {READY_TOPIC}: {exc.args[0].str()}"
+                return f"creating {READY_TOPIC}: {reason(exc)}"
     outcome = []
     producer = Producer(client_config(cluster.bootstrap_servers, acks="all", message_timeout_ms=5000))
     producer.produce(READY_TOPIC, b"ready", on_delivery=lambda err, msg: outcome.append(err))

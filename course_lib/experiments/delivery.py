@@ -24,7 +24,7 @@ from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import NewTopic
 
 from ..clients.admin import admin_client, describe_topic
-from ..connection import client_config
+from ..connection import client_config, reason
 from ..errors import CourseError
 from ..clients.reading import read_all
 from ..session import cluster_or_course
@@ -95,7 +95,7 @@ def _create_led_by(topic: str, victim: int, cluster, timeout: float = 30) -> Non
     try:
         admin.create_topics([new], operation_timeout=15)[topic].result()
     except KafkaException as exc:
-        raise CourseError(f"Could not create {topic!r} for the delivery experiment: {exc.args[0].str()}.") from None
+        raise CourseError(f"Could not create {topic!r} for the delivery experiment: {reason(exc)}.") from None
     poll_until(lambda: describe_topic(topic, cluster).partitions[0].leader, f"broker {victim} to lead {topic!r}",
                timeout, done=lambda leader: leader == victim, retry_on=(CourseError,),
                advice="Check `python -m course_lib status` and run the experiment again.")
@@ -127,7 +127,7 @@ def run_delivery_experiment(settings: Mapping[str, Mapping], count: int = 2000, 
         try:
             producers[label] = Producer(client_config(cluster.bootstrap_servers, **config))
         except KafkaException as exc:
-            raise CourseError(f"The setting {label!r} is not a valid producer config: {exc.args[0].str()}.") from None
+            raise CourseError(f"The setting {label!r} is not a valid producer config: {reason(exc)}.") from None
     for label, producer in producers.items():  # learn the leader before the clock starts
         producer.list_topics(topics[label], timeout=10)
 

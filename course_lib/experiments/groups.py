@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from confluent_kafka import Consumer, KafkaException
 
 from ..clients.admin import admin_client, describe_topic
-from ..connection import client_config
+from ..connection import client_config, reason
 from ..clients.consume import fresh_group_id
 from ..errors import CourseError
 from ..session import cluster_or_course
@@ -347,8 +347,8 @@ class Group:
         try:
             return self._admin.describe_consumer_groups([self.group_id])[self.group_id].result(timeout=30)
         except (KafkaException, TimeoutError) as exc:
-            reason = exc.args[0].str() if isinstance(exc, KafkaException) else "no answer within 30 s"
-            raise CourseError(f"Could not describe group {self.group_id!r}: {reason}.") from None
+            why = reason(exc) if isinstance(exc, KafkaException) else "no answer within 30 s"
+            raise CourseError(f"Could not describe group {self.group_id!r}: {why}.") from None
 
     def _failed(self) -> None:
         for member in self.members:

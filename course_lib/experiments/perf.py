@@ -22,7 +22,7 @@ from confluent_kafka import Consumer, KafkaException, Producer
 
 from ..clients.admin import create_topic, describe_topic
 from ..log.batches import data_batches
-from ..connection import client_config
+from ..connection import client_config, reason
 from ..errors import CourseError
 from ..session import cluster_or_course
 
@@ -115,7 +115,7 @@ def measure_producer(topic: str, records: int = 5000, record_size: int = 200, la
     try:
         producer = Producer(client_config(cluster_or_course(cluster).bootstrap_servers, **settings))
     except KafkaException as exc:
-        raise CourseError(f"Not a valid producer setting ({exc.args[0].str()}); check the names and values "
+        raise CourseError(f"Not a valid producer setting ({reason(exc)}); check the names and values "
                           "in the Kafka/librdkafka configuration reference.") from None
     producer.list_topics(topic, timeout=10)  # metadata before the clock starts
     values = payloads(records, record_size)

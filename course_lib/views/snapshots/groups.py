@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException
 
+from ...connection import reason
 from .watermarks import partition_leaders, watermarks
 
 __all__ = ["GroupSnapshot", "MemberState", "PartitionLag", "RebalanceEvent", "group_snapshot",
@@ -96,7 +97,7 @@ def group_snapshot(link, group_id: str, topics: tuple[str, ...] = ()) -> GroupSn
             [ConsumerGroupTopicPartitions(group_id)], request_timeout=timeout)[group_id].result()
         metadata = link.metadata()
     except KafkaException as exc:
-        return _failed(group_id, f"the group's coordinator did not answer ({exc.args[0].str()})")
+        return _failed(group_id, f"the group's coordinator did not answer ({reason(exc)})")
     members = tuple(sorted(
         (MemberState(m.member_id, m.client_id, m.host,
                      tuple(sorted((tp.topic, tp.partition) for tp in (m.assignment.topic_partitions or []))))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from confluent_kafka import KafkaException
 
+from ...connection import reason
 from .watermarks import committed_offsets, partition_leaders, watermarks
 
 __all__ = ["PartitionLog", "Segment", "TopicLogSnapshot", "segments_on_disk", "topic_log_snapshot"]
@@ -108,7 +109,7 @@ def topic_log_snapshot(link, topic: str, groups: tuple[str, ...] = (), disk: boo
     try:
         metadata = link.metadata()
     except KafkaException as exc:
-        return TopicLogSnapshot(time.time(), topic, groups, (), f"no broker answered ({exc.args[0].str()})")
+        return TopicLogSnapshot(time.time(), topic, groups, (), f"no broker answered ({reason(exc)})")
     leaders = partition_leaders(metadata, [topic])
     if not leaders:
         return TopicLogSnapshot(time.time(), topic, groups, (), f"topic {topic!r} does not exist (yet)")

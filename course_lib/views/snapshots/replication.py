@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from confluent_kafka import KafkaException
 
+from ...connection import reason
 from .brokers import BrokerState, broker_states
 
 __all__ = ["ClusterSnapshot", "PartitionState", "cluster_snapshot", "ROLES"]
@@ -76,7 +77,7 @@ def cluster_snapshot(link, topics: list[str] | tuple[str, ...]) -> ClusterSnapsh
         metadata = link.metadata()
     except KafkaException as exc:
         return ClusterSnapshot(time.time(), broker_states(link.cluster, None), (), (),
-                               f"no broker answered a metadata request ({exc.args[0].str()})", topics=topics)
+                               f"no broker answered a metadata request ({reason(exc)})", topics=topics)
     partitions, missing = [], []
     for topic in topics:
         described = metadata.topics.get(topic)

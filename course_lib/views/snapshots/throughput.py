@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from confluent_kafka import KafkaException
 
+from ...connection import reason
 from .watermarks import committed_offsets, partition_leaders, watermarks
 
 __all__ = ["OffsetTotals", "ThroughputPoint", "offset_totals", "rates"]
@@ -36,7 +37,7 @@ def offset_totals(link, topic: str, groups: tuple[str, ...] = ()) -> OffsetTotal
     try:
         leaders = partition_leaders(link.metadata(), [topic])
     except KafkaException as exc:
-        return OffsetTotals(time.time(), topic, {}, {}, f"no broker answered ({exc.args[0].str()})")
+        return OffsetTotals(time.time(), topic, {}, {}, f"no broker answered ({reason(exc)})")
     produced = {tp: hw for tp, hw in watermarks(link, leaders, "latest").items() if hw is not None}
     consumed = {g: {tp: o for tp, o in committed_offsets(link, g, sorted(leaders)).items() if o is not None}
                 for g in groups}
