@@ -16,7 +16,7 @@ from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient
 
 from course_lib import connect
-from course_lib.connection import client_config
+from course_lib.connection import client_config, reason
 from course_lib.tidy import delete_created, find_leftovers
 
 
@@ -62,7 +62,7 @@ def module_leftovers_deleted(request):
         before = find_leftovers(admin, timeout=5).names()
     except KafkaException as exc:
         warnings.warn(f"cannot list the topics before {request.module.__name__}, so none are deleted after it: "
-                      f"{exc.args[0].str()}", stacklevel=1)
+                      f"{reason(exc)}", stacklevel=1)
         before = None
     yield
     if before is None or not any(node.process.alive for node in cluster.nodes):
@@ -70,7 +70,7 @@ def module_leftovers_deleted(request):
     try:
         refused = delete_created(admin, before, list_timeout=5, delete_timeout=10)[1]
     except KafkaException as exc:
-        refused = exc.args[0].str()
+        refused = reason(exc)
     if refused:
         warnings.warn(f"{request.module.__name__} left behind what it created: {refused}", stacklevel=1)
 
