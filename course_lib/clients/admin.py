@@ -6,8 +6,8 @@ from the top. Results are small dataclasses that print well in a notebook.
 
 from dataclasses import dataclass
 
-from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaException, TopicCollection,
-                             TopicPartition)
+from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaError, KafkaException,
+                             TopicCollection, TopicPartition)
 from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 
 from ..connection import client_config
@@ -55,6 +55,15 @@ def admin_client(cluster=None) -> AdminClient:
 def _reason(exc: KafkaException) -> str:
     error = exc.args[0]
     return error.str() if hasattr(error, "str") else str(error)
+
+
+def _code(exc: KafkaException) -> int | None:
+    error = exc.args[0]
+    return error.code() if isinstance(error, KafkaError) else None
+
+
+# a topic that is already gone: the broker's answer, the client's own, and the answer when named by id
+_NO_SUCH_TOPIC = (KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._UNKNOWN_TOPIC, KafkaError.UNKNOWN_TOPIC_ID)
 
 
 def list_topics(cluster=None, internal: bool = False) -> list[str]:
@@ -132,7 +141,7 @@ def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, co
     try:
         client.create_topics([topic], operation_timeout=15)[name].result()
     except KafkaException as exc:
-        if "TOPIC_ALREADY_EXISTS" not in str(exc):
+        if _code(exc) != KafkaError.TOPIC_ALREADY_EXISTS:
             raise CourseError(f"Could not create topic {name!r}: {_reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=True)
     return poll_until(lambda: describe_topic(name, cluster), f"the new topic {name!r} to be described", 15,
@@ -147,7 +156,7 @@ def delete_topic(name: str, cluster=None) -> None:
     try:
         client.delete_topics([name], operation_timeout=15)[name].result()
     except KafkaException as exc:
-        if "UNKNOWN_TOPIC" not in str(exc):
+        if _code(exc) not in _NO_SUCH_TOPIC:
             raise CourseError(f"Could not delete topic {name!r}: {_reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=False)
 
