@@ -214,11 +214,8 @@ def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
     consumers may read (the client is read_committed, so in a topic with transactions: the last stable offset)."""
     from confluent_kafka import Consumer
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    consumer = Consumer(client_config(_bootstrap(cluster), group_id="course-watermarks"))
-    try:
+    with Consumer(client_config(_bootstrap(cluster), group_id="course-watermarks")) as consumer:
         return ask_watermarks(consumer, topic, partitions)
-    finally:
-        consumer.close()
 
 
 def ask_watermarks(consumer, topic: str, partitions: list[int], timeout: float = 30) -> dict[int, tuple[int, int]]:

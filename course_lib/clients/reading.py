@@ -29,12 +29,9 @@ SETTLE_SECONDS = 3.0
 def _watermarks(topic: str, partitions: list[int], cluster) -> dict[int, tuple[int, int]]:
     """``{partition: (log start, high watermark)}``, asked as read_uncommitted: a read_committed client's
     "high" is the last stable offset instead."""
-    probe = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
-                                   isolation_level="read_uncommitted"))
-    try:
+    with Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
+                                isolation_level="read_uncommitted")) as probe:
         return ask_watermarks(probe, topic, partitions)
-    finally:
-        probe.close()
 
 
 def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None, timeout: float = 30) -> list[Record]:
@@ -48,10 +45,9 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                           "use 'read_committed' or 'read_uncommitted'.")
     cluster = cluster or connect(quiet=True)
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
-                                      enable_auto_commit=False, isolation_level=isolation_level,
-                                      enable_partition_eof=True))
-    try:
+    with Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
+                                enable_auto_commit=False, isolation_level=isolation_level,
+                                enable_partition_eof=True)) as consumer:
         marks = _watermarks(topic, partitions, cluster)
         consumer.assign([TopicPartition(topic, p, low) for p, (low, high) in marks.items()])
         records, finished = [], set()
@@ -73,5 +69,3 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                 records.append(from_message(message))
             finished |= {p for p, since in below_high_since.items() if time.monotonic() - since >= SETTLE_SECONDS}
         return sorted(records, key=lambda r: (r.partition, r.offset))
-    finally:
-        consumer.close()
