@@ -6,8 +6,8 @@ from the top. Results are small dataclasses that print well in a notebook.
 
 from dataclasses import dataclass
 
-from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaException, TopicCollection,
-                             TopicPartition)
+from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaError, KafkaException,
+                             TopicCollection, TopicPartition)
 from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 
 from ..connection import client_config, reason
@@ -47,6 +47,15 @@ class TopicInfo:
 def admin_client(cluster=None) -> AdminClient:
     """An AdminClient for the course cluster."""
     return AdminClient(client_config(cluster_or_course(cluster).bootstrap_servers))
+
+
+def _code(exc: KafkaException) -> int | None:
+    error = exc.args[0]
+    return error.code() if isinstance(error, KafkaError) else None
+
+
+# a topic that is already gone: the broker's answer, the client's own, and the answer when named by id
+_NO_SUCH_TOPIC = (KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._UNKNOWN_TOPIC, KafkaError.UNKNOWN_TOPIC_ID)
 
 
 def list_topics(cluster=None, internal: bool = False) -> list[str]:
@@ -124,7 +133,7 @@ def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, co
     try:
         client.create_topics([topic], operation_timeout=15)[name].result()
     except KafkaException as exc:
-        if "TOPIC_ALREADY_EXISTS" not in str(exc):
+        if _code(exc) != KafkaError.TOPIC_ALREADY_EXISTS:
             raise CourseError(f"Could not create topic {name!r}: {reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=True)
     return poll_until(lambda: describe_topic(name, cluster), f"the new topic {name!r} to be described", 15,
@@ -139,7 +148,7 @@ def delete_topic(name: str, cluster=None) -> None:
     try:
         client.delete_topics([name], operation_timeout=15)[name].result()
     except KafkaException as exc:
-        if "UNKNOWN_TOPIC" not in str(exc):
+        if _code(exc) not in _NO_SUCH_TOPIC:
             raise CourseError(f"Could not delete topic {name!r}: {reason(exc)}.") from None
     _wait_for_topic(name, cluster, present=False)
 
@@ -197,11 +206,8 @@ def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
     consumers may read (the client is read_committed, so in a topic with transactions: the last stable offset)."""
     from confluent_kafka import Consumer
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    consumer = Consumer(client_config(cluster_or_course(cluster).bootstrap_servers, group_id="course-watermarks"))
-    try:
+    with Consumer(client_config(cluster_or_course(cluster).bootstrap_servers, group_id="course-watermarks")) as consumer:
         return ask_watermarks(consumer, topic, partitions)
-    finally:
-        consumer.close()
 
 
 def ask_watermarks(consumer, topic: str, partitions: list[int], timeout: float = 30) -> dict[int, tuple[int, int]]:

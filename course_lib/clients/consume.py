@@ -50,20 +50,14 @@ def consume(topic: str, max_records: int, timeout: float = 10, group_id: str | N
     ``from_beginning`` sets ``auto.offset.reset`` — it only matters for a group without commits.
     """
     settings = {"auto_offset_reset": "earliest" if from_beginning else "latest", **config}
-    client = consumer(group_id, cluster, **settings)
-    try:
+    with consumer(group_id, cluster, **settings) as client:
         client.subscribe([topic])
         return _drain(client, max_records, timeout)
-    finally:
-        client.close()
 
 
 def read_partition(topic: str, partition: int, offset: int = 0, max_records: int = 100,
                    timeout: float = 10, cluster=None) -> list[Record]:
     """Read one partition from ``offset`` without a consumer group (assign, no commits)."""
-    client = consumer(None, cluster, enable_auto_commit=False)
-    try:
+    with consumer(None, cluster, enable_auto_commit=False) as client:
         client.assign([TopicPartition(topic, partition, offset)])
         return _drain(client, max_records, timeout)
-    finally:
-        client.close()

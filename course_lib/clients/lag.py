@@ -49,19 +49,18 @@ def offsets_for_time(topic: str, timestamp_ms: int, cluster=None) -> dict[int, i
     """
     bootstrap = cluster_or_course(cluster).bootstrap_servers
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    client = Consumer(client_config(bootstrap, group_id="course-offsets-for-time", enable_auto_commit=False))
-    try:
-        found = client.offsets_for_times([TopicPartition(topic, p, timestamp_ms) for p in partitions], timeout=10)
-        result = {}
-        for tp in found:
-            if tp.error is not None:
-                raise CourseError(f"Looking up offsets by time in {topic!r} failed ({tp.error.str()}); "
-                                  f"check the cluster with `python -m course_lib status`.")
-            result[tp.partition] = tp.offset if tp.offset >= 0 else client.get_watermark_offsets(
-                TopicPartition(topic, tp.partition), timeout=10)[1]
-        return result
-    except KafkaException as exc:
-        raise CourseError(f"Looking up offsets by time in {topic!r} failed ({reason(exc)}); "
-                          f"check the cluster with `python -m course_lib status`.") from None
-    finally:
-        client.close()
+    with Consumer(client_config(bootstrap, group_id="course-offsets-for-time", enable_auto_commit=False)) as client:
+        try:
+            found = client.offsets_for_times([TopicPartition(topic, p, timestamp_ms) for p in partitions],
+                                             timeout=10)
+            result = {}
+            for tp in found:
+                if tp.error is not None:
+                    raise CourseError(f"Looking up offsets by time in {topic!r} failed ({tp.error.str()}); "
+                                      f"check the cluster with `python -m course_lib status`.")
+                result[tp.partition] = tp.offset if tp.offset >= 0 else client.get_watermark_offsets(
+                    TopicPartition(topic, tp.partition), timeout=10)[1]
+            return result
+        except KafkaException as exc:
+            raise CourseError(f"Looking up offsets by time in {topic!r} failed ({reason(exc)}); "
+                              f"check the cluster with `python -m course_lib status`.") from None

@@ -13,7 +13,7 @@ watermark for a moment: an end reached below the high watermark counts only once
 import time
 import uuid
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, TopicPartition
 
 from .admin import ask_watermarks, describe_topic
 from ..connection import client_config
@@ -23,19 +23,15 @@ from ..session import cluster_or_course
 
 __all__ = ["read_all"]
 
-PARTITION_EOF = -191  # KafkaError._PARTITION_EOF
 SETTLE_SECONDS = 3.0
 
 
 def _watermarks(topic: str, partitions: list[int], cluster) -> dict[int, tuple[int, int]]:
     """``{partition: (log start, high watermark)}``, asked as read_uncommitted: a read_committed client's
     "high" is the last stable offset instead."""
-    probe = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
-                                   isolation_level="read_uncommitted"))
-    try:
+    with Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
+                                isolation_level="read_uncommitted")) as probe:
         return ask_watermarks(probe, topic, partitions)
-    finally:
-        probe.close()
 
 
 def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None, timeout: float = 30) -> list[Record]:
@@ -49,10 +45,9 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                           "use 'read_committed' or 'read_uncommitted'.")
     cluster = cluster_or_course(cluster)
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
-                                      enable_auto_commit=False, isolation_level=isolation_level,
-                                      enable_partition_eof=True))
-    try:
+    with Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
+                                enable_auto_commit=False, isolation_level=isolation_level,
+                                enable_partition_eof=True)) as consumer:
         marks = _watermarks(topic, partitions, cluster)
         consumer.assign([TopicPartition(topic, p, low) for p, (low, high) in marks.items()])
         records, finished = [], set()
@@ -65,7 +60,7 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                                   "or the cluster is struggling (`python -m course_lib status`).")
             for message in consumer.consume(500, timeout=0.5):
                 if message.error():
-                    if message.error().code() == PARTITION_EOF:
+                    if message.error().code() == KafkaError._PARTITION_EOF:
                         if message.offset() < marks[message.partition()][1]:
                             below_high_since.setdefault(message.partition(), time.monotonic())
                         else:
@@ -74,5 +69,3 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                 records.append(from_message(message))
             finished |= {p for p, since in below_high_since.items() if time.monotonic() - since >= SETTLE_SECONDS}
         return sorted(records, key=lambda r: (r.partition, r.offset))
-    finally:
-        consumer.close()

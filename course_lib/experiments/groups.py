@@ -83,8 +83,7 @@ class _PollLoop:
         self.emit("assigned", [(tp.topic, tp.partition) for tp in left])
 
     def run(self) -> None:
-        consumer = Consumer(self.config)
-        try:
+        with Consumer(self.config) as consumer:  # its close() commits, then LeaveGroup: a rebalance
             consumer.subscribe(self.topics, on_assign=self._on_assign, on_revoke=self._on_revoke,
                                on_lost=self._on_revoke)
             while not self.stop.is_set():
@@ -104,8 +103,6 @@ class _PollLoop:
                                   key.decode(errors="replace") if key is not None else None))
                 if batch:
                     self.emit("consumed", batch)
-        finally:
-            consumer.close()  # commits, then LeaveGroup: the group rebalances now
 
 
 @dataclass(frozen=True)

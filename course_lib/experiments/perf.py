@@ -189,9 +189,8 @@ def measure_consumers(topic: str, consumers: int, expected: int, cluster=None, t
     deadline = time.monotonic() + timeout
 
     def member():
-        client = Consumer(client_config(bootstrap, group_id=group, auto_offset_reset="earliest",
-                                        enable_auto_commit=False, fetch_wait_max_ms=50))
-        try:
+        with Consumer(client_config(bootstrap, group_id=group, auto_offset_reset="earliest",
+                                    enable_auto_commit=False, fetch_wait_max_ms=50)) as client:
             client.subscribe([topic])
             while not stop.is_set() and time.monotonic() < deadline:
                 batch = [m for m in client.consume(1000, timeout=0.2) if not m.error()]
@@ -204,8 +203,6 @@ def measure_consumers(topic: str, consumers: int, expected: int, cluster=None, t
                     state["count"] += len(batch)
                     if state["count"] >= expected:
                         stop.set()
-        finally:
-            client.close()
 
     threads = [threading.Thread(target=member, name=f"perf-consumer-{i}") for i in range(consumers)]
     for thread in threads:

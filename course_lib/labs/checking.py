@@ -19,7 +19,7 @@ from ..clients.admin import list_topics
 from ..errors import CourseError
 from .verdict import Verdict
 
-__all__ = ["NotYet", "task_check", "topic_exists", "missing_topic", "require_topic"]
+__all__ = ["NotYet", "task_check", "topic_exists", "require_topic"]
 
 _CHECK_STATUS = "check the cluster and the registry with `python -m course_lib status`, then run the check again."
 
@@ -60,12 +60,7 @@ def topic_exists(topic: str) -> bool:
     return topic in list_topics()
 
 
-def missing_topic(topic: str, hint: str) -> NotYet:
-    """The not-yet to raise for a topic the learner has not created yet."""
-    return NotYet(f"there is no topic {topic} yet.", hint)
-
-
 def require_topic(topic: str, hint: str) -> None:
-    """Raise ``NotYet`` for a topic the learner has not created yet."""
+    """Raise ``NotYet`` ("there is no topic ... yet", with ``hint``) for a topic the learner has not created yet."""
     if not topic_exists(topic):
-        raise missing_topic(topic, hint)
+        raise NotYet(f"there is no topic {topic} yet.", hint)

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from ..clients.admin import topic_config
 from ..clients.reading import read_all
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["DAY_MS", "MIDNIGHT", "ORDERS", "order", "task1", "task2", "task3", "task4"]
 
@@ -34,8 +34,7 @@ def _recent_midnight(record) -> bool:
 @task_check("Task 1 · first greeting")
 def task1(lab) -> str:
     topic = lab.topic("greetings")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with create_topic(lab.topic('greetings')).")
+    require_topic(topic, "create it with create_topic(lab.topic('greetings')).")
     records = read_all(topic)
     if not any((r.key, r.value) == ("learner", "hello, Kafka") for r in records):
         raise NotYet(f"{topic} holds {len(records)} records, none with key 'learner' and value "
@@ -46,8 +45,7 @@ def task1(lab) -> str:
 @task_check("Task 2 · back-dated, with a header")
 def task2(lab) -> str:
     topic = lab.topic("greetings")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "do task 1 first.")
+    require_topic(topic, "do task 1 first.")
     history = [r for r in read_all(topic) if r.key == "history"]
     if not history:
         raise NotYet(f"{topic} has no record with key 'history'.",
@@ -65,8 +63,7 @@ def task2(lab) -> str:
 @task_check("Task 3 · the broker's clock")
 def task3(lab) -> str:
     topic = lab.topic("audit")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with the topic config that makes the broker set timestamps.")
+    require_topic(topic, "create it with the topic config that makes the broker set timestamps.")
     kind = topic_config(topic, only_changed=False).get("message.timestamp.type")
     if kind != "LogAppendTime":
         raise NotYet(f"{topic} has message.timestamp.type={kind}, so producers set the timestamps.",
@@ -80,8 +77,7 @@ def task3(lab) -> str:
 @task_check("Task 4 · lose nothing")
 def task4(lab) -> str:
     topic = lab.topic("orders")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it, then send the orders.")
+    require_topic(topic, "create it, then send the orders.")
     stored = {(r.key, r.value) for r in read_all(topic)}
     wanted = {order(i) for i in range(ORDERS)}
     missing = wanted - stored

@@ -11,7 +11,7 @@ import random
 from ..clients.admin import describe_topic, topic_config
 from ..clients.partitioning import partition_for
 from ..clients.reading import read_all
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["ACCOUNTS", "ACCOUNT_PARTITIONS", "EVENTS", "ONE_HOUR_MS", "USERS", "event", "incoming",
            "task1", "task2", "task3"]
@@ -38,8 +38,7 @@ def incoming() -> list[tuple[str, str]]:
 @task_check("Task 1 · six partitions, one hour")
 def task1(lab) -> str:
     topic = lab.topic("clicks")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with NewTopic(...) or create_topic(...), as in lesson 02.")
+    require_topic(topic, "create it with NewTopic(...) or create_topic(...), as in lesson 02.")
     info = describe_topic(topic)
     count = len(info.partitions)
     if count != 6:
@@ -61,8 +60,7 @@ def task1(lab) -> str:
 @task_check("Task 2 · where Java would put them")
 def task2(lab) -> str:
     topic = lab.topic("accounts")
-    if not topic_exists(topic):
-        raise missing_topic(topic, f"create it with {ACCOUNT_PARTITIONS} partitions.")
+    require_topic(topic, f"create it with {ACCOUNT_PARTITIONS} partitions.")
     count = len(describe_topic(topic).partitions)
     if count != ACCOUNT_PARTITIONS:
         raise NotYet(f"{topic} has {count} partitions, not {ACCOUNT_PARTITIONS}.",
@@ -88,8 +86,7 @@ def task2(lab) -> str:
 @task_check("Task 3 · in order per user")
 def task3(lab) -> str:
     topic = lab.topic("activity")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with at least 3 partitions, then send checks.incoming().")
+    require_topic(topic, "create it with at least 3 partitions, then send checks.incoming().")
     count = len(describe_topic(topic).partitions)
     if count < 3:
         raise NotYet(f"{topic} has {count} partition(s); with fewer than 3, order comes free but "

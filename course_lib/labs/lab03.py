@@ -9,7 +9,7 @@ from every replica, and a record written afterwards whose value predicted its ow
 from ..clients.admin import describe_topic, partition_leader, topic_config, watermarks
 from ..log.segments import partition_dir, read_batches, replica_dirs, segment_files
 from ..session import cluster_or_course
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["MAX_SEGMENT_BYTES", "MIN_SEGMENTS", "TARGET_OFFSET", "AFTER_DELETE", "segment_limit", "batch_holding",
            "task1", "task2", "task3"]
@@ -51,8 +51,7 @@ def batch_holding(topic: str, offset: int, partition: int = 0):
 @task_check("Task 1 · small segments")
 def task1(lab) -> str:
     topic = lab.topic("segments")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with a topic config that rolls segments at 20 KiB or less.")
+    require_topic(topic, "create it with a topic config that rolls segments at 20 KiB or less.")
     limit = segment_limit(topic)
     if limit > MAX_SEGMENT_BYTES:
         raise NotYet(f"{topic}'s segments roll at {limit} bytes, more than {MAX_SEGMENT_BYTES}.",
@@ -79,8 +78,7 @@ def task1(lab) -> str:
 @task_check("Task 2 · find an offset")
 def task2(lab, answer) -> str:
     topic = lab.topic("segments")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "do task 1 first.")
+    require_topic(topic, "do task 1 first.")
     if not (isinstance(answer, tuple) and len(answer) == 2 and all(isinstance(x, int) for x in answer)):
         raise NotYet(f"your answer is {answer!r}, not a pair of integers.",
                      "answer (segment base offset, byte position), e.g. (93, 4096).")
@@ -107,8 +105,7 @@ def task2(lab, answer) -> str:
 @task_check("Task 3 · offsets are never reused")
 def task3(lab) -> str:
     topic = lab.topic("ledger")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with small segments and fill a few of them.")
+    require_topic(topic, "create it with small segments and fill a few of them.")
     start, end = watermarks(topic)[0]
     if start == 0:
         raise NotYet(f"partition 0 of {topic} still starts at offset 0 (it ends at {end}).",

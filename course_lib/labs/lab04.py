@@ -18,7 +18,7 @@ from ..clients.consume import read_partition
 from ..errors import CourseError
 from ..clients.lag import offsets_for_time
 from ..session import cluster_or_course
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check, topic_exists
 from .faults import crash_and_restart, delete_trial, require_at_least_once
 
 __all__ = ["Orders", "OLD", "PER_PARTITION", "PARTITIONS", "AUDIT_PARTITION", "AUDIT_OFFSET", "prepare", "shipped_value",
@@ -79,8 +79,7 @@ def _read(topic: str) -> list:
 def task1(lab) -> str:
     """Group ``billing`` committed the end of every partition: it read everything, lag 0."""
     topic, group = lab.topic("orders"), lab.group("billing")
-    if not topic_exists(topic):
-        raise missing_topic(topic, _SET_UP_FIRST)
+    require_topic(topic, _SET_UP_FIRST)
     ends = {p: high for p, (low, high) in watermarks(topic).items()}
     committed = committed_offsets(group, topic)
     if not committed:
@@ -97,8 +96,7 @@ def task1(lab) -> str:
 def task2(lab) -> str:
     """Group ``audit`` has committed exactly ``AUDIT_OFFSET`` on partition ``AUDIT_PARTITION``."""
     topic, group = lab.topic("orders"), lab.group("audit")
-    if not topic_exists(topic):
-        raise missing_topic(topic, _SET_UP_FIRST)
+    require_topic(topic, _SET_UP_FIRST)
     committed = committed_offsets(group, topic).get(AUDIT_PARTITION)
     if committed is None:
         raise NotYet(f"group {group} has no commit on partition {AUDIT_PARTITION}.",
@@ -114,8 +112,7 @@ def task2(lab) -> str:
 def task3(lab) -> str:
     """Group ``reports`` committed, on every partition, the first offset at or after the cutoff."""
     topic, group = lab.topic("orders"), lab.group("reports")
-    if not topic_exists(topic):
-        raise missing_topic(topic, _SET_UP_FIRST)
+    require_topic(topic, _SET_UP_FIRST)
     wanted = offsets_for_time(topic, _cutoff(topic))
     committed = committed_offsets(group, topic)
     if not committed:
@@ -134,8 +131,7 @@ def task4(lab, job: Callable, consumer_config: dict, producer_config: dict) -> s
     """Run ``job(consumer, producer, orders, shipped)`` on clients built from the two configs, crash it after
     ``CRASH_AFTER`` orders, run it again: every order must have reached the output, and the group the end."""
     orders = lab.topic("orders")
-    if not topic_exists(orders):
-        raise missing_topic(orders, _SET_UP_FIRST)
+    require_topic(orders, _SET_UP_FIRST)
     trial = crash_and_restart(job, consumer_config, producer_config, orders, lab.topic("shipped"), CRASH_AFTER,
                               crash_at="commit")
     try:

@@ -21,7 +21,7 @@ from ..connection import client_config
 from ..errors import CourseError
 from ..log.offsets_topic import GroupMetadata, MemberAssignment, OffsetCommit, read_offsets_topic
 from ..session import cluster_or_course
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check, topic_exists
 
 __all__ = ["Events", "PARTITIONS", "PER_PARTITION", "prepare", "task1", "task2", "task3"]
 
@@ -116,8 +116,7 @@ def _snapshots(records, group: str, topic: str) -> list[_Snapshot]:
 @task_check("Task 1 · two groups, everything twice")
 def task1(lab) -> str:
     topic = lab.topic("events")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "run the set-up cell at the top of the lab first.")
+    require_topic(topic, "run the set-up cell at the top of the lab first.")
     for label in ("billing", "analytics"):
         group = lab.group(label)
         _require_finished(group, topic,
@@ -130,8 +129,7 @@ def task1(lab) -> str:
 @task_check("Task 2 · three members, two partitions each")
 def task2(lab) -> str:
     topic, group = lab.topic("events"), lab.group("workers")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "run the set-up cell at the top of the lab first.")
+    require_topic(topic, "run the set-up cell at the top of the lab first.")
     history = _snapshots(read_offsets_topic(group), group, topic)
     if not history:
         raise NotYet(f"the coordinator has no record of group {group}.",
@@ -192,8 +190,7 @@ def _takeover(records, group: str, topic: str):
 @task_check("Task 3 · survive a crash")
 def task3(lab) -> str:
     topic, group = lab.topic("events"), lab.group("resilient")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "run the set-up cell at the top of the lab first.")
+    require_topic(topic, "run the set-up cell at the top of the lab first.")
     records = read_offsets_topic(group)
     if not any(isinstance(r.value, (GroupMetadata, MemberAssignment)) for r in records):
         raise NotYet(f"the coordinator has no record of group {group}.",

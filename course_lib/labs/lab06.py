@@ -11,7 +11,7 @@ down, because a check of a half-healed cluster would only confuse.
 from ..clients.admin import describe_topic, topic_config
 from ..cluster import course_cluster
 from ..clients.reading import read_all
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["PAYMENTS", "READINGS", "payment", "reading", "task1", "task2", "task3"]
 
@@ -68,8 +68,7 @@ def _replication_problem(topic: str, cluster) -> tuple[str, str] | None:
 def task1(lab) -> str:
     topic = lab.topic("payments")
     cluster = _every_broker_up()
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with create_topic(..., replication_factor=3, config={...}).")
+    require_topic(topic, "create it with create_topic(..., replication_factor=3, config={...}).")
     info = describe_topic(topic, cluster)
     if len(info.partitions) != 3:
         raise NotYet(f"{topic} has {len(info.partitions)} partitions, not 3.",
@@ -93,8 +92,7 @@ def task1(lab) -> str:
 def task2(lab) -> str:
     topic = lab.topic("payments")
     cluster = _every_broker_up()
-    if not topic_exists(topic):
-        raise missing_topic(topic, "do task 1 first.")
+    require_topic(topic, "do task 1 first.")
     records = read_all(topic, cluster=cluster)
     stored = {(r.key, r.value) for r in records}
     missing = [payment(i) for i in range(PAYMENTS) if payment(i) not in stored]
@@ -118,8 +116,7 @@ def task2(lab) -> str:
 def task3(lab) -> str:
     topic = lab.topic("stream")
     cluster = _every_broker_up()
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it (3 partitions, 3 replicas, min.insync.replicas=2).")
+    require_topic(topic, "create it (3 partitions, 3 replicas, min.insync.replicas=2).")
     info = describe_topic(topic, cluster)
     min_insync = topic_config(topic, cluster, only_changed=False).get("min.insync.replicas")
     if info.replication_factor != 3 or min_insync != "2":

@@ -15,7 +15,7 @@ from ..log.batches import data_batches, records_outside_transactions
 from ..log.offsets_topic import stored_commits
 from ..clients.produce import produce
 from ..clients.reading import read_all
-from .checking import NotYet, missing_topic, require_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check, topic_exists
 from .faults import Trial, crash_and_restart, delete_trial
 
 __all__ = ["PAYMENTS", "COMMITTED", "ABORTED", "ORDERS", "CRASH_AFTER", "invoice", "seed_orders", "task1", "task2", "task3"]
@@ -50,8 +50,7 @@ def seed_orders(lab) -> str:
 def task1(lab) -> str:
     """Payments 0..PAYMENTS-1 each stored once, by an idempotent producer."""
     topic = lab.topic("payments")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it and send the numbers with an idempotent producer.")
+    require_topic(topic, "create it and send the numbers with an idempotent producer.")
     values = [r.value for r in read_all(topic)]
     if sorted(values) != sorted(str(i) for i in range(PAYMENTS)):
         extra = len(values) - len(set(values))
@@ -70,8 +69,7 @@ def task1(lab) -> str:
 def task2(lab) -> str:
     """One committed transaction (COMMITTED) and one aborted one (ABORTED) in the ledger."""
     topic = lab.topic("ledger")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it, then use a producer with a transactional.id.")
+    require_topic(topic, "create it, then use a producer with a transactional.id.")
     committed = sorted(r.value for r in read_all(topic, "read_committed"))
     everything = sorted(r.value for r in read_all(topic, "read_uncommitted"))
     if committed != sorted(COMMITTED):

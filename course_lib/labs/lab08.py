@@ -8,7 +8,7 @@ for good: no record, not even its tombstone, while every other product keeps its
 from ..clients.admin import topic_config, watermarks
 from ..clients.reading import read_all
 from ..log.retention import key_counts, latest_values
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["MAX_RETENTION_MS", "PRICE_UPDATES", "RETIRED", "KEPT", "task1", "task2", "task3"]
 
@@ -28,8 +28,7 @@ def _policies(topic: str) -> set[str]:
 def task1(lab) -> str:
     """Time retention of at most MAX_RETENTION_MS that has already deleted at least one segment."""
     topic = lab.topic("clicks")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with retention.ms and a small segment.ms.")
+    require_topic(topic, "create it with retention.ms and a small segment.ms.")
     config = topic_config(topic, only_changed=False)
     retention = int(config.get("retention.ms", "-1"))
     if "delete" not in _policies(topic) or not 0 < retention <= MAX_RETENTION_MS:
@@ -49,8 +48,7 @@ def task1(lab) -> str:
 def task2(lab) -> str:
     """A compacted topic holding exactly one record, the latest price, per kept product."""
     topic = lab.topic("prices")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it with cleanup.policy=compact and write checks.PRICE_UPDATES to it.")
+    require_topic(topic, "create it with cleanup.policy=compact and write checks.PRICE_UPDATES to it.")
     if _policies(topic) != {"compact"}:
         raise NotYet(f"its cleanup.policy is {','.join(sorted(_policies(topic)))}; a price list "
                      "must keep the latest price forever.", "use cleanup.policy=compact (without delete).")
@@ -73,8 +71,7 @@ def task2(lab) -> str:
 def task3(lab) -> str:
     """RETIRED is gone completely (no tombstone either); the other products keep their latest price."""
     topic = lab.topic("prices")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "do task 2 first.")
+    require_topic(topic, "do task 2 first.")
     if sum(high for _, high in watermarks(topic).values()) < len(PRICE_UPDATES):
         raise NotYet("the price updates were never all written to the topic.", "do task 2 first.")
     records = read_all(topic)

@@ -16,7 +16,7 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 
 from ..registry import registry_url
 from ..registry.wire import raw_values, split_frame
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check
 
 __all__ = ["PAYMENT_FIELDS", "PAYMENTS", "payment", "subject", "task1", "task2", "task3"]
 
@@ -80,8 +80,7 @@ def task1(lab) -> str:
 @task_check("Task 2 · produce Avro records")
 def task2(lab) -> str:
     topic, wanted = lab.topic("payments"), subject(lab)
-    if not topic_exists(topic):
-        raise missing_topic(topic, "create it, then produce the payments with an AvroSerializer.")
+    require_topic(topic, "create it, then produce the payments with an AvroSerializer.")
     values = raw_values(topic)
     if not values:
         raise NotYet(f"{topic} holds no record yet.", "produce the payments, then flush().")
@@ -148,8 +147,7 @@ def task3(lab) -> str:
         raise NotYet(f"consumers still on version {previous.version} cannot read records written "
                      f"with version {latest.version}: not FORWARD compatible.",
                      "only add fields; keep every old field and its type.")
-    if not topic_exists(topic):
-        raise missing_topic(topic, "do task 2 first.")
+    require_topic(topic, "do task 2 first.")
     ids = {split_frame(v).schema_id for v in raw_values(topic) if v and len(v) > 5 and v[0] == 0}
     lacking = [f"version {r.version} (id {r.schema_id})" for r in (previous, latest) if r.schema_id not in ids]
     if lacking:

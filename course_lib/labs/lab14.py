@@ -22,7 +22,7 @@ from ..errors import CourseError
 from ..clients.reading import read_all
 from ..clients.records import to_bytes
 from ..session import cluster_or_course
-from .checking import NotYet, missing_topic, task_check, topic_exists
+from .checking import NotYet, require_topic, task_check, topic_exists
 from .faults import (JobRaised, auto_commits, crash_and_restart, delete_group, delete_trial, require_at_least_once,
                      run_to_end)
 
@@ -68,8 +68,7 @@ def fee(value: bytes) -> bytes:
 
 
 def _require(topic: str) -> str:
-    if not topic_exists(topic):
-        raise missing_topic(topic, _SET_UP_FIRST)
+    require_topic(topic, _SET_UP_FIRST)
     return topic
 
 

@@ -64,7 +64,7 @@ class SchemasTopic:
                 future.result(timeout=10)
                 return
             except (KafkaException, TimeoutError) as exc:  # TimeoutError: a future's result(timeout) ran out
-                if "TOPIC_ALREADY_EXISTS" in str(exc):
+                if isinstance(exc, KafkaException) and exc.args[0].code() == KafkaError.TOPIC_ALREADY_EXISTS:
                     continue
                 if time.monotonic() > deadline:
                     raise TopicProblem(f"could not create topic {self.topic}: {exc}") from None

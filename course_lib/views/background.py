@@ -26,8 +26,7 @@ class _Member(threading.Thread):
         self.consumed = 0
 
     def run(self) -> None:
-        consumer = Consumer(self.config)
-        try:
+        with Consumer(self.config) as consumer:  # its close() commits and leaves the group: a rebalance
             consumer.subscribe(self.topics)
             while not self.stop_requested.is_set():
                 message = consumer.poll(0.2)
@@ -35,8 +34,6 @@ class _Member(threading.Thread):
                     self.consumed += 1
                     if self.rate:  # a slow consumer, to make lag visible
                         self.stop_requested.wait(1 / self.rate)
-        finally:
-            consumer.close()  # commits and leaves the group: the rebalance starts now
 
 
 class BackgroundGroup:
