@@ -9,10 +9,9 @@ and reports how long it took. Introduced in lesson 08.
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..clients.admin import partition_leader
-from .segments import segment_files
+from .segments import Segment, segment_files, segments_of
 from ..clients.records import Record
 from ..session import connect
 from ..waiting import poll_until
@@ -20,24 +19,11 @@ from ..waiting import poll_until
 __all__ = ["Segment", "segments", "segments_text", "wait_for", "key_counts", "latest_values"]
 
 
-@dataclass(frozen=True)
-class Segment:
-    """One segment of a partition on the leader's disk."""
-    base_offset: int
-    size: int    # bytes of its .log file
-    state: str   # "active" (being written), "closed", or "deleted" (renamed, removed after file.delete.delay.ms)
-
-
 def segments(topic: str, partition: int = 0, cluster=None) -> list[Segment]:
     """The ``.log`` files of one partition on its leader, oldest first (``.cleaned``/``.swap`` files left out)."""
     cluster = cluster or connect(quiet=True)
     leader = cluster.node(partition_leader(topic, partition, cluster))
-    files = segment_files(leader, topic, partition, suffixes=("log", "log.deleted"))
-    live = [f for f in files if f.suffix == "log"]
-    active = max((f.base_offset for f in live), default=None)
-    return [Segment(f.base_offset, f.size,
-                    "deleted" if f.suffix != "log" else "active" if f.base_offset == active else "closed")
-            for f in files]
+    return segments_of(segment_files(leader, topic, partition, suffixes=("log", "log.deleted")))
 
 
 def segments_text(topic: str, partition: int = 0, cluster=None) -> str:
