@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..errors import CourseError
 
-__all__ = ["SegmentFile", "Segment", "LogRecord", "RecordBatch", "IndexEntry", "TimeIndexEntry", "partition_dir",
+__all__ = ["SegmentFile", "Segment", "LogRecord", "BatchAttributes", "batch_attributes", "RecordBatch", "IndexEntry", "TimeIndexEntry", "partition_dir",
            "replica_dirs", "segment_files", "segments_of", "read_batches", "read_records", "read_offset_index",
            "read_time_index", "crc32c", "zigzag_varint"]
 
@@ -185,6 +185,23 @@ class LogRecord:
 
 
 @dataclass(frozen=True)
+class BatchAttributes:
+    """What the 16 bits of a batch header's ``attributes`` field say."""
+    compression: str      # bits 0–2: none, gzip, snappy, lz4, zstd
+    timestamp_type: str   # bit 3: who set the timestamps — the producer (CreateTime) or the broker (LogAppendTime)
+    transactional: bool   # bit 4: written inside a transaction
+    control: bool         # bit 5: a transaction marker (commit/abort), not application records
+
+
+def batch_attributes(attributes: int) -> BatchAttributes:
+    """Decode a record batch's ``attributes`` field (the one place the course reads those bits)."""
+    codec = attributes & 0x07
+    return BatchAttributes(COMPRESSION.get(codec, f"unknown({codec})"),
+                           "LogAppendTime" if attributes & 0x08 else "CreateTime",
+                           bool(attributes & 0x10), bool(attributes & 0x20))
+
+
+@dataclass(frozen=True)
 class RecordBatch:
     """A record batch: the unit a producer sends, the broker appends and a consumer fetches."""
     position: int            # byte position of the batch in the .log file
@@ -214,31 +231,29 @@ class RecordBatch:
 
     @property
     def compression(self) -> str:
-        return COMPRESSION.get(self.attributes & 0x07, f"unknown({self.attributes & 0x07})")
+        return batch_attributes(self.attributes).compression
 
     @property
     def timestamp_type(self) -> str:
-        """Bit 3: who set the timestamps — the producer (CreateTime) or the broker (LogAppendTime)."""
-        return "LogAppendTime" if self.attributes & 0x08 else "CreateTime"
+        return batch_attributes(self.attributes).timestamp_type
 
     @property
     def is_transactional(self) -> bool:
-        return bool(self.attributes & 0x10)
+        return batch_attributes(self.attributes).transactional
 
     @property
     def is_control(self) -> bool:
-        """A control batch holds a transaction marker (commit/abort), not application records."""
-        return bool(self.attributes & 0x20)
+        return batch_attributes(self.attributes).control
 
 
 def _records_bytes(batch_bytes: bytes, attributes: int) -> bytes:
     body = batch_bytes[BATCH_HEADER.size:]
-    codec = attributes & 0x07
-    if codec == 0:
+    codec = batch_attributes(attributes).compression
+    if codec == "none":
         return body
-    if codec == 1:
+    if codec == "gzip":
         return gzip.decompress(body)
-    raise CourseError(f"This batch is compressed with {COMPRESSION.get(codec, codec)}, which course_lib.log.segments "
+    raise CourseError(f"This batch is compressed with {codec}, which course_lib.log.segments "
                       "does not decode; produce with compression.type=none (or gzip), or read it with "
                       "course_lib.toolchain.kafka_tools.dump_log_segments.")
 
