@@ -13,7 +13,7 @@ watermark for a moment: an end reached below the high watermark counts only once
 import time
 import uuid
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, TopicPartition
 
 from .admin import ask_watermarks, describe_topic
 from ..connection import client_config
@@ -23,7 +23,6 @@ from ..session import connect
 
 __all__ = ["read_all"]
 
-PARTITION_EOF = -191  # KafkaError._PARTITION_EOF
 SETTLE_SECONDS = 3.0
 
 
@@ -65,7 +64,7 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                                   "or the cluster is struggling (`python -m course_lib status`).")
             for message in consumer.consume(500, timeout=0.5):
                 if message.error():
-                    if message.error().code() == PARTITION_EOF:
+                    if message.error().code() == KafkaError._PARTITION_EOF:
                         if message.offset() < marks[message.partition()][1]:
                             below_high_since.setdefault(message.partition(), time.monotonic())
                         else:
