@@ -14,34 +14,35 @@ from ..clients.admin import PartitionInfo, TopicInfo, admin_client, describe_top
 from ..errors import CourseError
 from ..waiting import poll_until
 
-__all__ = ["Healing", "explain_delivery_error", "wait_until_out_of_isr", "wait_until_in_sync",
+__all__ = ["TopicAfterWait", "explain_delivery_error", "wait_until_out_of_isr", "wait_until_in_sync",
            "wait_until_preferred_leaders", "under_replicated", "off_preferred_leader", "elect_preferred_leaders",
            "partition_table"]
 
 
 @dataclass(frozen=True)
-class Healing:
-    """What a wait saw: the topic when the condition held, and after how many seconds."""
+class TopicAfterWait:
+    """The end of a replication wait (a replica leaving the ISR, all back in sync, preferred leaders back):
+    the topic as described when the awaited state showed, and after how many seconds."""
     topic: TopicInfo
     seconds: float
 
 
-def _wait(topic: str, cluster, done, timeout: float, what: str, advice: str) -> Healing:
+def _wait(topic: str, cluster, done, timeout: float, what: str, advice: str) -> TopicAfterWait:
     started = time.monotonic()
     # a metadata request can fail while brokers come and go: ask again
     info = poll_until(lambda: describe_topic(topic, cluster), what, timeout, every=0.25, done=done,
                       retry_on=(KafkaException, CourseError), advice=advice)
-    return Healing(info, time.monotonic() - started)
+    return TopicAfterWait(info, time.monotonic() - started)
 
 
-def wait_until_out_of_isr(topic: str, broker: int, cluster, timeout: float = 60) -> Healing:
+def wait_until_out_of_isr(topic: str, broker: int, cluster, timeout: float = 60) -> TopicAfterWait:
     """Wait until ``broker`` leads no partition of ``topic`` and is in no ISR (the controller fenced it)."""
     return _wait(topic, cluster, lambda info: all(p.leader != broker and broker not in p.isr for p in info.partitions),
                  timeout, f"broker {broker} to lead no partition of {topic!r} and to leave every ISR",
                  "Is it really down? `python -m course_lib status` shows the brokers.")
 
 
-def wait_until_in_sync(topic: str, cluster, timeout: float = 120) -> Healing:
+def wait_until_in_sync(topic: str, cluster, timeout: float = 120) -> TopicAfterWait:
     """Wait until every partition of ``topic`` has all its replicas in the ISR again."""
     return _wait(topic, cluster, lambda info: not under_replicated(info), timeout,
                  f"every replica of {topic!r} to be in sync",
@@ -58,7 +59,7 @@ def off_preferred_leader(info: TopicInfo) -> list[PartitionInfo]:
     return [p for p in info.partitions if p.leader != p.replicas[0]]
 
 
-def wait_until_preferred_leaders(topic: str, cluster, timeout: float = 30) -> Healing:
+def wait_until_preferred_leaders(topic: str, cluster, timeout: float = 30) -> TopicAfterWait:
     """Wait until every partition of ``topic`` is led by its preferred leader (its first replica)."""
     return _wait(topic, cluster, lambda info: not off_preferred_leader(info), timeout,
                  f"every partition of {topic!r} to be led by its preferred leader",

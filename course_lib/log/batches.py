@@ -10,7 +10,7 @@ read, so zstd or lz4 batches need no decompressor. Introduced in lesson 07, used
 from dataclasses import dataclass
 
 from ..clients.admin import describe_topic, partition_leader
-from .segments import BATCH_HEADER, COMPRESSION, LOG_OVERHEAD, segment_files
+from .segments import BATCH_HEADER, LOG_OVERHEAD, batch_attributes, segment_files
 from ..session import cluster_or_course
 
 __all__ = ["BatchHeader", "batch_headers", "partition_batches", "data_batches", "records_outside_transactions"]
@@ -43,9 +43,9 @@ def batch_headers(path) -> list[BatchHeader]:
          producer_id, _producer_epoch, base_sequence, count) = BATCH_HEADER.unpack_from(data, position)
         if length <= 0 or position + LOG_OVERHEAD + length > len(data):
             break  # a batch still being written
+        bits = batch_attributes(attributes)
         headers.append(BatchHeader(base_offset, base_offset + last_delta, count, LOG_OVERHEAD + length,
-                                   COMPRESSION.get(attributes & 0x07, "unknown"), producer_id, base_sequence,
-                                   bool(attributes & 0x10), bool(attributes & 0x20)))
+                                   bits.compression, producer_id, base_sequence, bits.transactional, bits.control))
         position += LOG_OVERHEAD + length
     return headers
 

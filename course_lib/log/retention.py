@@ -1,58 +1,32 @@
-"""Watch retention and compaction happen: segment files on disk, and waiting with a deadline.
+"""Watch retention and compaction happen: segment files on disk, records per key.
 
 Neither retention nor compaction happens when a record expires or is overwritten: the broker looks at
 *closed segments* on its own schedule (``log.retention.check.interval.ms``, the log cleaner's
 back-off). So a lesson rolls segments (small ``segment.ms``), then polls until the effect is visible
-and reports how long it took. Introduced in lesson 08.
+(``course_lib.waiting.poll_until``) and reports how long it took. Introduced in lesson 08.
 """
 
-import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..clients.admin import partition_leader
-from .segments import segment_files
+from .segments import Segment, segment_files, segments_of
 from ..clients.records import Record
 from ..session import cluster_or_course
-from ..waiting import poll_until
 
-__all__ = ["Segment", "segments", "segments_text", "wait_for", "key_counts", "latest_values"]
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One segment of a partition on the leader's disk."""
-    base_offset: int
-    size: int    # bytes of its .log file
-    state: str   # "active" (being written), "closed", or "deleted" (renamed, removed after file.delete.delay.ms)
+__all__ = ["Segment", "segments", "segments_text", "key_counts", "latest_values"]
 
 
 def segments(topic: str, partition: int = 0, cluster=None) -> list[Segment]:
     """The ``.log`` files of one partition on its leader, oldest first (``.cleaned``/``.swap`` files left out)."""
     cluster = cluster_or_course(cluster)
     leader = cluster.node(partition_leader(topic, partition, cluster))
-    files = segment_files(leader, topic, partition, suffixes=("log", "log.deleted"))
-    live = [f for f in files if f.suffix == "log"]
-    active = max((f.base_offset for f in live), default=None)
-    return [Segment(f.base_offset, f.size,
-                    "deleted" if f.suffix != "log" else "active" if f.base_offset == active else "closed")
-            for f in files]
+    return segments_of(segment_files(leader, topic, partition, suffixes=("log", "log.deleted")))
 
 
 def segments_text(topic: str, partition: int = 0, cluster=None) -> str:
     """One line per segment, for printing: base offset, size and state."""
     return "\n".join(f"  {s.base_offset:020d}.log  {s.size:7d} bytes  {s.state}"
                      for s in segments(topic, partition, cluster)) or "  (no segment files)"
-
-
-def wait_for(condition: Callable[[], bool], timeout: float, what: str, every: float = 0.5) -> float:
-    """Poll ``condition`` until it is true and return the seconds it took, for a lesson to print."""
-    started = time.monotonic()
-    poll_until(condition, what, timeout, every,
-               advice="The broker works on its own schedule: check the topic's settings (segment.ms, retention, "
-                      "cleaner) and run the cell again.")
-    return time.monotonic() - started
 
 
 def key_counts(records: list[Record]) -> Counter:

@@ -6,7 +6,8 @@ position) and a ``.timeindex`` (timestamp → offset), all named after the segme
 
 This module reads those files with nothing but ``struct``, so a learner can follow every byte:
 
-* ``segment_files`` lists a partition's files with their base offsets and sizes;
+* ``segment_files`` lists a partition's files with their base offsets and sizes, and ``segments_of``
+  turns them into ``Segment``\ s: active, closed, deleted or being compacted;
 * ``read_batches`` parses a ``.log`` file: record batches (format v2, "magic 2"), each with its
   header fields, its CRC32C checked, and its records (varint-encoded key, value, headers and
   timestamp/offset deltas);
@@ -19,13 +20,14 @@ lesson 03 compares the two.
 import gzip
 import re
 import struct
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import CourseError
 
-__all__ = ["SegmentFile", "LogRecord", "RecordBatch", "IndexEntry", "TimeIndexEntry", "partition_dir",
-           "replica_dirs", "segment_files", "read_batches", "read_records", "read_offset_index",
+__all__ = ["SegmentFile", "Segment", "LogRecord", "BatchAttributes", "batch_attributes", "RecordBatch", "IndexEntry", "TimeIndexEntry", "partition_dir",
+           "replica_dirs", "segment_files", "segments_of", "read_batches", "read_records", "read_offset_index",
            "read_time_index", "crc32c", "zigzag_varint"]
 
 # -- where the files are -------------------------------------------------------------------------
@@ -80,6 +82,32 @@ def segment_files(node_or_dir, topic: str | None = None, partition: int | None =
             continue
         files.append(SegmentFile(int(match.group(1)), match.group(2), size, path))
     return sorted(files, key=lambda f: (f.base_offset, f.suffix))
+
+
+# A segment's state, from the suffix of its .log file; the newest .log is the active one.
+SEGMENT_STATES = {"log": "closed", "log.deleted": "deleted", "log.cleaned": "compacting", "log.swap": "compacting"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment of a partition replica, as its ``.log`` file shows it."""
+    base_offset: int  # the offset of the segment's first record: its file name
+    size: int         # bytes of its .log file
+    state: str        # "active" (being written), "closed", "deleted" (renamed .deleted, removed after
+    #                   file.delete.delay.ms) or "compacting" (.cleaned/.swap: the log cleaner's new copy)
+    file: str         # the file's name, e.g. 00000000000000000042.log.deleted
+
+
+def segments_of(files: Iterable[SegmentFile]) -> list[Segment]:
+    """The segments among a partition directory's files (``segment_files``), by base offset, a deleted file
+    before a live one with the same base offset. The newest ``.log`` file is the active segment."""
+    found = sorted((Segment(f.base_offset, f.size, SEGMENT_STATES[f.suffix], f.path.name)
+                    for f in files if f.suffix in SEGMENT_STATES),
+                   key=lambda s: (s.base_offset, s.state != "deleted"))
+    closed = [i for i, s in enumerate(found) if s.state == "closed"]
+    if closed:
+        found[closed[-1]] = replace(found[closed[-1]], state="active")
+    return found
 
 
 # -- CRC32C and varints ------------------------------------------------------------------------------
@@ -157,6 +185,23 @@ class LogRecord:
 
 
 @dataclass(frozen=True)
+class BatchAttributes:
+    """What the 16 bits of a batch header's ``attributes`` field say."""
+    compression: str      # bits 0–2: none, gzip, snappy, lz4, zstd
+    timestamp_type: str   # bit 3: who set the timestamps — the producer (CreateTime) or the broker (LogAppendTime)
+    transactional: bool   # bit 4: written inside a transaction
+    control: bool         # bit 5: a transaction marker (commit/abort), not application records
+
+
+def batch_attributes(attributes: int) -> BatchAttributes:
+    """Decode a record batch's ``attributes`` field (the one place the course reads those bits)."""
+    codec = attributes & 0x07
+    return BatchAttributes(COMPRESSION.get(codec, f"unknown({codec})"),
+                           "LogAppendTime" if attributes & 0x08 else "CreateTime",
+                           bool(attributes & 0x10), bool(attributes & 0x20))
+
+
+@dataclass(frozen=True)
 class RecordBatch:
     """A record batch: the unit a producer sends, the broker appends and a consumer fetches."""
     position: int            # byte position of the batch in the .log file
@@ -186,31 +231,29 @@ class RecordBatch:
 
     @property
     def compression(self) -> str:
-        return COMPRESSION.get(self.attributes & 0x07, f"unknown({self.attributes & 0x07})")
+        return batch_attributes(self.attributes).compression
 
     @property
     def timestamp_type(self) -> str:
-        """Bit 3: who set the timestamps — the producer (CreateTime) or the broker (LogAppendTime)."""
-        return "LogAppendTime" if self.attributes & 0x08 else "CreateTime"
+        return batch_attributes(self.attributes).timestamp_type
 
     @property
     def is_transactional(self) -> bool:
-        return bool(self.attributes & 0x10)
+        return batch_attributes(self.attributes).transactional
 
     @property
     def is_control(self) -> bool:
-        """A control batch holds a transaction marker (commit/abort), not application records."""
-        return bool(self.attributes & 0x20)
+        return batch_attributes(self.attributes).control
 
 
 def _records_bytes(batch_bytes: bytes, attributes: int) -> bytes:
     body = batch_bytes[BATCH_HEADER.size:]
-    codec = attributes & 0x07
-    if codec == 0:
+    codec = batch_attributes(attributes).compression
+    if codec == "none":
         return body
-    if codec == 1:
+    if codec == "gzip":
         return gzip.decompress(body)
-    raise CourseError(f"This batch is compressed with {COMPRESSION.get(codec, codec)}, which course_lib.log.segments "
+    raise CourseError(f"This batch is compressed with {codec}, which course_lib.log.segments "
                       "does not decode; produce with compression.type=none (or gzip), or read it with "
                       "course_lib.toolchain.kafka_tools.dump_log_segments.")
 

@@ -8,7 +8,7 @@ from course_lib.labs import Lab
 from course_lib.labs import lab03 as checks
 from course_lib.log.segments import read_offset_index, replica_dirs, segment_files
 from course_lib.clients.produce import produce, produce_one
-from course_lib.log.retention import wait_for
+from course_lib.waiting import poll_until
 
 SMALL = {"internal.segment.bytes": 16384, "file.delete.delay.ms": 1000}
 
@@ -84,8 +84,8 @@ def test_task3_wants_deleted_segments_and_a_predicted_next_offset(cluster):
     cut = segment_files(cluster.node(describe_topic(topic, cluster).partitions[0].leader), topic, 0,
                         suffixes=("log",))[1].base_offset
     _delete_below(topic, cut, cluster)
-    wait_for(lambda: all(segment_files(p, suffixes=("log",))[0].base_offset > 0
-                         for p in replica_dirs(cluster, topic, 0).values()), timeout=60, what="segment 0 to go")
+    poll_until(lambda: all(segment_files(p, suffixes=("log",))[0].base_offset > 0
+                           for p in replica_dirs(cluster, topic, 0).values()), "segment 0 to go", timeout=60, every=0.5)
     verdict = checks.task3(lab)
     assert not verdict and "after-delete" in verdict.message
     produce_one(topic, "0", key=checks.AFTER_DELETE, cluster=cluster)  # "offsets restart at 0": wrong
@@ -98,7 +98,7 @@ def test_task3_wants_deleted_segments_and_a_predicted_next_offset(cluster):
     _fill(topic, 300, cluster)
     leader = cluster.node(describe_topic(topic, cluster).partitions[0].leader)
     _delete_below(topic, segment_files(leader, topic, 0, suffixes=("log",))[1].base_offset, cluster)
-    wait_for(lambda: all(segment_files(p, suffixes=("log",))[0].base_offset > 0
-                         for p in replica_dirs(cluster, topic, 0).values()), timeout=60, what="segment 0 to go")
+    poll_until(lambda: all(segment_files(p, suffixes=("log",))[0].base_offset > 0
+                           for p in replica_dirs(cluster, topic, 0).values()), "segment 0 to go", timeout=60, every=0.5)
     produce_one(topic, str(watermarks(topic, cluster)[0][1]), key=checks.AFTER_DELETE, cluster=cluster)
     assert checks.task3(lab)

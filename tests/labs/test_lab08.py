@@ -7,7 +7,8 @@ from course_lib.labs import Lab
 from course_lib.labs import lab08 as checks
 from course_lib.clients.produce import produce
 from course_lib.clients.reading import read_all
-from course_lib.log.retention import key_counts, wait_for
+from course_lib.log.retention import key_counts
+from course_lib.waiting import poll_until
 
 FAST_COMPACTION = {"cleanup.policy": "compact", "segment.ms": 1000, "min.cleanable.dirty.ratio": 0.01,
                    "delete.retention.ms": 2000, "file.delete.delay.ms": 500}
@@ -30,15 +31,15 @@ def test_task1_wants_short_retention_that_already_deleted_a_segment(cluster):
     assert not verdict and "no segment has been deleted yet" in verdict.message
     time.sleep(1.2)  # segment.ms must pass before the next write rolls the segment
     produce(topic, ["second"], cluster=cluster)
-    wait_for(lambda: watermarks(topic, cluster)[0][0] > 0, timeout=60, what="retention")
+    poll_until(lambda: watermarks(topic, cluster)[0][0] > 0, "retention", timeout=60, every=0.5)
     assert checks.task1(lab)
 
 
 def _roll_and_compact(topic, cluster):
     time.sleep(1.2)  # segment.ms must pass before the next write rolls the segment
     produce(topic, [("marker", "roll")], cluster=cluster)
-    wait_for(lambda: all(n == 1 for n in key_counts(read_all(topic, cluster=cluster)).values()), timeout=90,
-             what="compaction")
+    poll_until(lambda: all(n == 1 for n in key_counts(read_all(topic, cluster=cluster)).values()), "compaction",
+               timeout=90, every=0.5)
 
 
 def test_task2_wants_a_compacted_topic_with_the_latest_price_once(cluster):
@@ -82,5 +83,5 @@ def test_task3_wants_the_retired_product_and_its_tombstone_gone(cluster):
         produce(topic, [("marker", "dirty")], cluster=cluster)
         return checks.RETIRED not in key_counts(read_all(topic, cluster=cluster))
 
-    wait_for(retired_gone, timeout=120, what="the tombstone to go", every=1.5)
+    poll_until(retired_gone, "the tombstone to go", timeout=120, every=1.5)
     assert checks.task3(lab)

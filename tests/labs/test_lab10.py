@@ -10,7 +10,7 @@ from course_lib.metadata.kraft import metadata_records
 from course_lib.metadata.zookeeper import topic_znode
 from course_lib.labs import Lab
 from course_lib.labs import lab10 as checks
-from course_lib.log.retention import wait_for
+from course_lib.waiting import poll_until
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,8 @@ def lab(zk):
 def create_on_zk(zk, topic: str, partitions: int) -> None:
     client = admin_client(zk)
     client.create_topics([NewTopic(topic, partitions, 3)])[topic].result(60)
-    wait_for(lambda: topic in client.list_topics(timeout=10).topics, 60, f"{topic} on the ZooKeeper-mode cluster")
+    poll_until(lambda: topic in client.list_topics(timeout=10).topics, f"{topic} on the ZooKeeper-mode cluster", 60,
+               every=0.5)
 
 
 def test_task1_wants_both_controllers(lab, zk, cluster):

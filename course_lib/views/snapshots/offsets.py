@@ -11,21 +11,10 @@ from pathlib import Path
 from confluent_kafka import KafkaException
 
 from ...connection import reason
+from ...log.segments import Segment, segment_files, segments_of
 from .watermarks import committed_offsets, partition_leaders, watermarks
 
 __all__ = ["PartitionLog", "Segment", "TopicLogSnapshot", "segments_on_disk", "topic_log_snapshot"]
-
-SEGMENT_SUFFIXES = {".log": "closed", ".log.deleted": "deleted", ".log.cleaned": "compacting",
-                    ".log.swap": "compacting"}
-
-
-@dataclass(frozen=True)
-class Segment:
-    base_offset: int     # the offset of the segment's first record: its file name
-    size: int            # bytes
-    state: str           # active (being written), closed, deleted (removed after file.delete.delay.ms), compacting
-    file: str
-
 
 @dataclass(frozen=True)
 class PartitionLog:
@@ -54,15 +43,6 @@ class TopicLogSnapshot:
     admin_calls: int = 3
 
 
-def _segment_of(path: Path) -> tuple[int, str] | None:
-    name = path.name
-    for suffix, state in SEGMENT_SUFFIXES.items():
-        stem = name[:-len(suffix)]
-        if name.endswith(suffix) and stem.isdigit():
-            return int(stem), state
-    return None
-
-
 def segments_on_disk(cluster, topic: str, partition: int) -> tuple[tuple[int, tuple[Segment, ...]], ...] | None:
     """(broker, segments by base offset) for each broker holding a replica on this machine's disk.
 
@@ -75,26 +55,10 @@ def segments_on_disk(cluster, topic: str, partition: int) -> tuple[tuple[int, tu
         if data_dir is None or not Path(data_dir).is_dir():
             continue
         local = True
-        folder = Path(data_dir) / f"{topic}-{partition}"
         try:
-            files = list(folder.iterdir())
-        except OSError:
+            segments = segments_of(segment_files(Path(data_dir) / f"{topic}-{partition}"))
+        except OSError:  # no replica of this partition on this broker
             continue
-        segments = []
-        for path in files:
-            parsed = _segment_of(path)
-            if parsed is None:
-                continue
-            try:
-                size = path.stat().st_size
-            except OSError:  # deleted between listing and stat
-                continue
-            segments.append(Segment(parsed[0], size, parsed[1], path.name))
-        segments.sort(key=lambda s: (s.base_offset, s.state != "deleted"))
-        live = [s for s in segments if s.state == "closed"]
-        if live:
-            newest = live[-1]
-            segments[segments.index(newest)] = Segment(newest.base_offset, newest.size, "active", newest.file)
         found.append((node.node_id, tuple(segments)))
     return tuple(found) if local else None
 
