@@ -1,17 +1,18 @@
 """Real Kafka clusters: JVM processes from Maven jars by default, or the Docker stack.
 
 ``course_cluster()`` picks the backend from ``COURSE_BACKEND`` (``embedded``, the default, or
-``docker``); both offer the same controls, so every notebook runs unchanged on either.
+``docker``); both are a ``Cluster`` (``cluster.base``) and offer its controls, so every notebook runs unchanged
+on either.
 """
 
 import os
 
 from ..errors import CourseError
-from .base import JvmCluster, NodeStatus, Service
+from .base import Cluster, JvmCluster, NodeStatus, Service
 from .kraft import KRaftCluster
 from .zookeeper import ZooKeeperCluster
 
-__all__ = ["JvmCluster", "KRaftCluster", "NodeStatus", "Service", "ZooKeeperCluster", "course_cluster"]
+__all__ = ["Cluster", "JvmCluster", "KRaftCluster", "NodeStatus", "Service", "ZooKeeperCluster", "course_cluster"]
 
 BACKENDS = ("embedded", "docker")
 

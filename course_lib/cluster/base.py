@@ -1,11 +1,14 @@
-"""What every course cluster shares: JVM nodes under one directory, and up/down/status/kill/start.
+"""What every course cluster shares: the controls of any backend, and JVM nodes under one directory.
 
-A concrete cluster (``KRaftCluster``, ``ZooKeeperCluster``) says which jars it runs, how a node's
-``server.properties`` looks and what must happen before the first start (formatting storage, or
-starting ZooKeeper). Everything a learner types — ``up``, ``down``, ``kill-broker 2`` — lives here.
+``Cluster`` is what a notebook or the CLI may call on any backend — ``up``, ``down``, ``status``,
+``kill_broker 2`` ... — whether its brokers are local JVMs (``JvmCluster``) or containers
+(``cluster.docker.DockerCluster``). A concrete JVM cluster (``KRaftCluster``, ``ZooKeeperCluster``) says which
+jars it runs, how a node's ``server.properties`` looks and what must happen before the first start
+(formatting storage, or starting ZooKeeper).
 """
 
 import shutil
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from .ports import port_is_free, port_owner
 from .processes import ManagedProcess
 from .readiness import wait_until_ready
 
-__all__ = ["Node", "NodeStatus", "JvmCluster", "Service"]
+__all__ = ["Cluster", "Node", "NodeStatus", "JvmCluster", "Service"]
 
 HERE = Path(__file__).parent
 
@@ -86,10 +89,101 @@ class Node:
         return "(the node wrote no log)"
 
 
-class JvmCluster:
-    """A Kafka cluster run as local JVM processes, controlled like a small ops team would."""
+class Cluster(ABC):
+    """The controls every backend offers, so a notebook runs unchanged on either.
+
+    A backend has a ``name``, a ``home`` (where its brokers' data lives) and ``nodes``: each with a ``node_id``,
+    ``port``, ``controller_port`` (or None), ``data_dir``, ``log_dir``, ``log_tail()`` and a ``process`` whose
+    ``alive`` says whether the broker runs. It says how to start and kill one broker; finding it, refusing to
+    kill a stopped one and leaving a running one alone are the same everywhere, so they live here.
+    """
 
     name = "cluster"
+    home: Path
+    nodes: list
+
+    # -- shared controls ---------------------------------------------------------------------
+    @property
+    def bootstrap_servers(self) -> str:
+        return ",".join(f"localhost:{node.port}" for node in self.nodes)
+
+    def node(self, node_id: int):
+        for node in self.nodes:
+            if node.node_id == node_id:
+                return node
+        raise CourseError(f"There is no broker {node_id}; this cluster has brokers "
+                          f"{', '.join(str(n.node_id) for n in self.nodes)}.")
+
+    def kill_broker(self, node_id: int) -> None:
+        """SIGKILL, as in a crash: no controlled shutdown, leaders move only after the session times out."""
+        node = self.node(node_id)
+        if not node.process.alive:
+            raise CourseError(f"Broker {node_id} is not running, so there is nothing to kill; "
+                              f"start it with `python -m course_lib start-broker {node_id}`.")
+        self._kill_node(node)
+
+    def start_broker(self, node_id: int, timeout: float = 300) -> None:
+        """Start one stopped broker and wait until it has rejoined the cluster (after a kill, recovering hundreds
+        of partitions can take a loaded laptop minutes)."""
+        node = self.node(node_id)
+        if node.process.alive:
+            return
+        self._start_stopped_node(node, timeout)
+
+    @staticmethod
+    def _speaker(quiet: bool):
+        """``say`` for ``up``: prints progress, or nothing when ``quiet``."""
+        return (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
+
+    # -- what each backend provides ------------------------------------------------------------
+    @abstractmethod
+    def up(self, timeout: float = 180, quiet: bool = False) -> "Cluster":
+        """Start whatever is not running and return once the cluster is ready; a no-op when it is."""
+
+    @abstractmethod
+    def down(self, timeout: float = 30) -> None:
+        """Stop every broker (and whatever runs beside them); the data stays."""
+
+    @abstractmethod
+    def is_running(self) -> bool:
+        """True when every broker, and every service the notebooks need, runs (readiness aside)."""
+
+    @abstractmethod
+    def stop_broker(self, node_id: int, timeout: float = 30) -> None:
+        """Graceful shutdown: the broker hands off leadership before it exits."""
+
+    @abstractmethod
+    def logs(self, node_id: int, lines: int = 40) -> str:
+        """The last ``lines`` lines one broker logged."""
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Stop everything and delete all data (the jars or images are kept)."""
+
+    @abstractmethod
+    def controller_id(self) -> int | None:
+        """The node id of the active controller, if known."""
+
+    @abstractmethod
+    def status(self) -> list[NodeStatus]:
+        """One row per broker and per service beside them."""
+
+    @abstractmethod
+    def status_table(self) -> str:
+        """``status`` as the CLI prints it."""
+
+    @abstractmethod
+    def _kill_node(self, node) -> None:
+        """SIGKILL one running broker."""
+
+    @abstractmethod
+    def _start_stopped_node(self, node, timeout: float) -> None:
+        """Start one stopped broker and wait until it has rejoined the cluster."""
+
+
+class JvmCluster(Cluster):
+    """A Kafka cluster run as local JVM processes, controlled like a small ops team would."""
+
     flavour = "kraft"  # which jar set (course_lib/toolchain/maven/<flavour>.xml)
     heap_mb = 512
     port_setting = "COURSE_BROKER_PORTS"
@@ -121,18 +215,7 @@ class JvmCluster:
     def roles(self, node: Node) -> str:
         return "broker"
 
-    # -- shared controls ---------------------------------------------------------------------
-    @property
-    def bootstrap_servers(self) -> str:
-        return ",".join(f"localhost:{node.port}" for node in self.nodes)
-
-    def node(self, node_id: int) -> Node:
-        for node in self.nodes:
-            if node.node_id == node_id:
-                return node
-        raise CourseError(f"There is no broker {node_id}; this cluster has brokers "
-                          f"{', '.join(str(n.node_id) for n in self.nodes)}.")
-
+    # -- the controls, on JVMs -------------------------------------------------------------------
     def is_running(self) -> bool:
         """True when every node's JVM and every service is up (readiness aside)."""
         return (all(node.process.alive for node in self.nodes)
@@ -140,7 +223,7 @@ class JvmCluster:
 
     def up(self, timeout: float = 180, quiet: bool = False) -> "JvmCluster":
         """Start whatever is not running and return once the cluster is ready; a no-op when it is."""
-        say = (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
+        say = self._speaker(quiet)
         down_nodes = [node for node in self.nodes if not node.process.alive]
         if not down_nodes:
             wait_until_ready(self, timeout=timeout, say=say, quiet_when_ready=True)
@@ -191,20 +274,10 @@ class JvmCluster:
         """Graceful shutdown: the broker hands off leadership before it exits."""
         self.node(node_id).process.stop(timeout)
 
-    def kill_broker(self, node_id: int) -> None:
-        """SIGKILL, as in a crash: no controlled shutdown, leaders move only after the session times out."""
-        node = self.node(node_id)
-        if not node.process.alive:
-            raise CourseError(f"Broker {node_id} is not running, so there is nothing to kill; "
-                              f"start it with `python -m course_lib start-broker {node_id}`.")
+    def _kill_node(self, node: Node) -> None:
         node.process.kill()
 
-    def start_broker(self, node_id: int, timeout: float = 300) -> None:
-        """Start one stopped broker and wait until it has rejoined the cluster (after a kill, recovering hundreds
-        of partitions can take a loaded laptop minutes)."""
-        node = self.node(node_id)
-        if node.process.alive:
-            return
+    def _start_stopped_node(self, node: Node, timeout: float) -> None:
         self._check_ports([node])
         self._start_node(node)
         wait_until_ready(self, timeout=timeout, say=lambda msg: None, require_all=False, node=node)

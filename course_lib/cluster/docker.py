@@ -18,7 +18,7 @@ from confluent_kafka.admin import AdminClient
 from ..connection import client_config
 from ..errors import CourseError
 from ..paths import REPO_ROOT, course_home
-from .base import NodeStatus
+from .base import Cluster, NodeStatus
 from .compose import (QUORUM_STATE_FILE, ComposeProject, ContainerState, active_controller, check_engine, parse_ps,
                       run_command)
 from .ports import port_is_free, port_owner
@@ -131,7 +131,7 @@ def _profiles_from_env(stack: Stack) -> tuple[str, ...]:
     return profiles
 
 
-class DockerCluster:
+class DockerCluster(Cluster):
     """A compose project of Confluent Platform containers, controlled like the embedded cluster."""
 
     def __init__(self, stack: Stack = KRAFT_STACK, profiles: tuple[str, ...] | None = None, run=None):
@@ -145,18 +145,6 @@ class DockerCluster:
         self._run = run or run_command
         self._engine_checked = False
         self._ps_cache: tuple[float, dict[str, ContainerState]] | None = None
-
-    # -- what the CLI and the notebooks read ---------------------------------------------------------
-    @property
-    def bootstrap_servers(self) -> str:
-        return ",".join(f"localhost:{node.port}" for node in self.nodes)
-
-    def node(self, node_id: int) -> DockerNode:
-        for node in self.nodes:
-            if node.node_id == node_id:
-                return node
-        raise CourseError(f"There is no broker {node_id}; this cluster has brokers "
-                          f"{', '.join(str(n.node_id) for n in self.nodes)}.")
 
     # -- running compose ------------------------------------------------------------------------
     def _compose(self, argv: list[str], timeout: float | None = 120) -> str:
@@ -192,7 +180,7 @@ class DockerCluster:
 
     def up(self, timeout: float = 120, quiet: bool = False) -> "DockerCluster":
         """Start whatever is not running and return once the cluster is ready; a no-op when it is."""
-        say = (lambda msg: None) if quiet else (lambda msg: print(msg, flush=True))
+        say = self._speaker(quiet)
         if self.is_running():
             wait_until_ready(self, timeout=timeout, say=say, quiet_when_ready=True)
             return self
@@ -242,19 +230,10 @@ class DockerCluster:
         """Graceful shutdown (SIGTERM): the broker hands off leadership before it exits."""
         self._compose(self.project.stop(self.node(node_id).service, timeout), timeout=timeout + 60)
 
-    def kill_broker(self, node_id: int) -> None:
-        """SIGKILL, as in a crash: no controlled shutdown, leaders move only after the session times out."""
-        node = self.node(node_id)
-        if not node.process.alive:
-            raise CourseError(f"Broker {node_id} is not running, so there is nothing to kill; "
-                              f"start it with `python -m course_lib start-broker {node_id}`.")
+    def _kill_node(self, node: DockerNode) -> None:
         self._compose(self.project.kill(node.service), timeout=60)
 
-    def start_broker(self, node_id: int, timeout: float = 300) -> None:
-        """Start one stopped broker and wait until it has rejoined the cluster."""
-        node = self.node(node_id)
-        if node.process.alive:
-            return
+    def _start_stopped_node(self, node: DockerNode, timeout: float) -> None:
         self._check_ports(only=node.service)
         self._make_data_dirs()
         self._compose(self.project.start(node.service), timeout=None)

@@ -13,10 +13,9 @@ import uuid
 from pathlib import Path
 
 from ..errors import CourseError
-from ..toolchain.jars import classpath
 from ..paths import course_home
-from ..toolchain.java import java_executable
-from .base import HERE, JvmCluster, Node
+from ..toolchain.kafka_tools import tool_argv
+from .base import JvmCluster, Node
 from .ports import ports_from_env
 from .registry_service import RegistryService
 
@@ -96,9 +95,8 @@ class KRaftCluster(JvmCluster):
                 continue
             node.dir.mkdir(parents=True, exist_ok=True)
             node.config_file.write_text(self.render_config(node))
-            argv = [java_executable(), f"-Dlog4j2.configurationFile={HERE / 'tools-log4j2.properties'}",
-                    "-cp", classpath(self.flavour), "kafka.tools.StorageTool", "format",
-                    "-t", cluster_id, "-c", str(node.config_file), "--ignore-formatted"]
+            argv = tool_argv("kafka-storage", "format", "-t", cluster_id, "-c", str(node.config_file),
+                             "--ignore-formatted", flavour=self.flavour)
             formatting.append((node, subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
         for node, proc in formatting:
             output = proc.communicate()[0]

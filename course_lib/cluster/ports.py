@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import CourseError
 from ..waiting import poll_until
 
-__all__ = ["port_is_free", "port_owner", "ports_from_env", "wait_for_port"]
+__all__ = ["port_accepts", "port_is_free", "port_owner", "ports_from_env", "wait_for_port"]
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:

@@ -17,13 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..errors import CourseError
-from ..toolchain.tool_runner import run_kafka_tool
+from ..toolchain.kafka_tools import run_tool
 
 __all__ = ["MetadataRecord", "QuorumState", "QuorumStatus", "ReplicaState", "metadata_records",
            "parse_dump", "parse_quorum_replication", "parse_quorum_status", "quorum_state", "quorum_status"]
 
-QUORUM_TOOL = "org.apache.kafka.tools.MetadataQuorumCommand"
-DUMP_TOOL = "org.apache.kafka.tools.DumpLogSegments"  # kafka.tools.DumpLogSegments before Kafka 4.x moved it
+QUORUM_TOOL = "kafka-metadata-quorum"  # MetadataQuorumCommand
+DUMP_TOOL = "kafka-dump-log"  # DumpLogSegments, from whichever package the jars hold it in
 METADATA_DIR = "__cluster_metadata-0"
 
 
@@ -144,10 +144,10 @@ def quorum_status(cluster, via: str = "controller") -> QuorumStatus:
     else:
         raise CourseError(f"via={via!r} is not a way to reach the quorum; use via=\"controller\" or via=\"broker\".")
     with ThreadPoolExecutor(max_workers=2) as pool:  # two JVMs at once: the tool prints one view per run
-        status = pool.submit(run_kafka_tool, QUORUM_TOOL, *bootstrap, "describe", "--status")
-        replication = pool.submit(run_kafka_tool, QUORUM_TOOL, *bootstrap, "describe", "--replication")
-        return QuorumStatus(**parse_quorum_status(status.result()),
-                            replicas=parse_quorum_replication(replication.result()))
+        status = pool.submit(run_tool, QUORUM_TOOL, *bootstrap, "describe", "--status")
+        replication = pool.submit(run_tool, QUORUM_TOOL, *bootstrap, "describe", "--replication")
+        return QuorumStatus(**parse_quorum_status(status.result().stdout),
+                            replicas=parse_quorum_replication(replication.result().stdout))
 
 
 def quorum_state(node) -> QuorumState:
@@ -205,6 +205,6 @@ def metadata_records(cluster, node_id: int | None = None, include_noop: bool = F
     if not segments:
         raise CourseError(f"Node {node.node_id} has no __cluster_metadata segment yet; start the cluster with "
                           "`python -m course_lib up` first.")
-    output = run_kafka_tool(DUMP_TOOL, "--cluster-metadata-decoder", "--files", ",".join(map(str, segments)))
+    output = run_tool(DUMP_TOOL, "--cluster-metadata-decoder", "--files", ",".join(map(str, segments))).stdout
     records = parse_dump(output)
     return records if include_noop else [r for r in records if r.type != "NO_OP_RECORD"]

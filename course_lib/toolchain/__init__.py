@@ -1,6 +1,6 @@
 """What runs Kafka without a Kafka download: Java and Maven found, jars resolved, Kafka's tools run.
 
 ``java`` (find Java and Maven, or say what to install), ``jars`` (Maven Central → the jar cache, once),
-``kafka_tools`` (``kafka-topics`` and friends from the jars, lesson 03), ``tool_runner`` (one tool's
-output by main class, lesson 10).
+``kafka_tools`` (``kafka-topics`` and friends from the jars, by script name or main class: lessons 03 and 10,
+and the KRaft cluster's storage formatting).
 """

@@ -40,6 +40,7 @@ TOOLS: dict[str, tuple[str, ...]] = {
     "kafka-producer-perf-test": ("org.apache.kafka.tools.ProducerPerformance",),
     "kafka-consumer-perf-test": ("org.apache.kafka.tools.ConsumerPerformance",),
     "kafka-metadata-quorum": ("org.apache.kafka.tools.MetadataQuorumCommand",),
+    "kafka-storage": ("kafka.tools.StorageTool",),
 }
 
 JVM_OPTIONS = ("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Djava.awt.headless=true")
@@ -69,7 +70,8 @@ def _main_class(tool: str, jar_dir: Path) -> str:
 
 
 def tool_argv(tool: str, *args: str, flavour: str = "kraft") -> list[str]:
-    """The ``java`` command line that runs ``tool`` (a script name like ``kafka-topics``, or a main class)."""
+    """The ``java`` command line that runs ``tool`` (a script name like ``kafka-topics``, or a main class) from
+    the ``flavour`` jars (``"kraft"``: Kafka 4; ``"zookeeper"``: Kafka 3.9), logging warnings to stderr."""
     jar_dir = ensure_jars(flavour, quiet=True)
     return [java_executable(), *JVM_OPTIONS, f"-Dlog4j2.configurationFile={TOOLS_LOG4J2}",
             "-cp", str(jar_dir / "*"), _main_class(tool, jar_dir), *map(str, args)]

@@ -10,7 +10,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 from course_lib.clients.admin import create_topic, describe_topic, topic_id, watermarks
 from course_lib.connection import client_config
-from course_lib.toolchain.tool_runner import run_kafka_tool
+from course_lib.toolchain.kafka_tools import run_tool
 from course_lib.log.offsets_topic import (OFFSETS_TOPIC, GroupMetadata, MemberAssignment, OffsetCommit, decode,
                                       java_string_hash, latest_commits, partition_for, read_offsets_topic,
                                       stored_commits)
@@ -126,8 +126,8 @@ def test_decoding_agrees_with_kafkas_dump_log_segments(cluster, committed):
     partition = partition_for(group)
     leader = describe_topic(OFFSETS_TOPIC).partitions[partition].leader
     segments = sorted((cluster.node(leader).data_dir / f"{OFFSETS_TOPIC}-{partition}").glob("*.log"))
-    dump = run_kafka_tool("org.apache.kafka.tools.DumpLogSegments", "--offsets-decoder", "--print-data-log",
-                          "--files", ",".join(map(str, segments)), timeout=180)
+    dump = run_tool("kafka-dump-log", "--offsets-decoder", "--print-data-log",
+                    "--files", ",".join(map(str, segments)), timeout=180).stdout
     theirs = []
     for line in dump.splitlines():
         match = re.search(r"key: (\{.*\}) payload: (\{.*\}|null)$", line)

@@ -5,10 +5,13 @@ controller keeps a broker registered until ``broker.session.timeout.ms`` (9 s) h
 view that trusted the metadata would show a dead broker as alive for that long.
 """
 
-import socket
 from dataclasses import dataclass
 
-__all__ = ["BrokerState", "broker_states", "accepts_connections"]
+from ...cluster.ports import port_accepts
+
+__all__ = ["BrokerState", "broker_states", "PROBE_TIMEOUT"]
+
+PROBE_TIMEOUT = 0.3  # seconds a view waits for a broker's port: a dead one must not stall a refresh
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,6 @@ class BrokerState:
         return "DOWN (still registered)" if self.registered else "DOWN"
 
 
-def accepts_connections(port: int, host: str = "127.0.0.1", timeout: float = 0.3) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
 def broker_states(cluster, registered: set[int] | None) -> tuple[BrokerState, ...]:
     """Each node's state; ``registered`` = broker ids in the metadata (None: metadata unavailable).
 
@@ -43,6 +38,6 @@ def broker_states(cluster, registered: set[int] | None) -> tuple[BrokerState, ..
     """
     controller = cluster.controller_id()
     return tuple(
-        BrokerState(node.node_id, node.port, accepts_connections(node.port),
+        BrokerState(node.node_id, node.port, port_accepts(node.port, timeout=PROBE_TIMEOUT),
                     registered is not None and node.node_id in registered, controller == node.node_id)
         for node in cluster.nodes)

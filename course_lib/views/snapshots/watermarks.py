@@ -7,7 +7,8 @@ partitions whose leader accepts connections keeps a refresh fast while the contr
 from confluent_kafka import ConsumerGroupTopicPartitions, KafkaException, TopicPartition
 from confluent_kafka.admin import OffsetSpec
 
-from .brokers import accepts_connections
+from ...cluster.ports import port_accepts
+from .brokers import PROBE_TIMEOUT
 
 __all__ = ["committed_offsets", "partition_leaders", "watermarks"]
 
@@ -30,7 +31,7 @@ def watermarks(link, leaders: dict[tuple[str, int], int | None], spec: str = "la
     Cost: 1 admin call (ListOffsets), none when no partition has a reachable leader.
     """
     ports = {node.node_id: node.port for node in link.cluster.nodes}
-    reachable = {leader: accepts_connections(ports[leader]) for leader in set(leaders.values())
+    reachable = {leader: port_accepts(ports[leader], timeout=PROBE_TIMEOUT) for leader in set(leaders.values())
                  if leader in ports}
     asked = [tp for tp, leader in leaders.items() if reachable.get(leader)]
     result: dict[tuple[str, int], int | None] = {tp: None for tp in leaders}
