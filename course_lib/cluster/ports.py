@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 from ..errors import CourseError
-from ..waiting import poll_until
 
 __all__ = ["port_accepts", "port_is_free", "port_owner", "ports_from_env", "wait_for_port"]
 
@@ -77,11 +76,13 @@ def port_owner(port: int) -> str | None:
 
 def wait_for_port(port: int, timeout: float) -> bool:
     """Wait until something accepts connections on ``port``; False on timeout."""
-    try:
-        poll_until(lambda: port_accepts(port), f"something to accept connections on port {port}", timeout)
-    except CourseError:
-        return False
-    return True
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_accepts(port):
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def ports_from_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:

@@ -13,11 +13,11 @@ and a killed broker would look gone while its port is still taken.
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 from typing import Callable
 
 from ..errors import CourseError
-from ..waiting import poll_until
 
 __all__ = ["ManagedProcess"]
 
@@ -51,10 +51,6 @@ def _between_lives(pid: int) -> bool:
     """True for a user process (not a kernel thread) that shows no command line: mid-exec or exiting."""
     found = _state_and_parent(pid)
     return found is not None and found[0] not in "ZX" and pid != 2 and found[1] != 2 and not _cmdline(pid).strip()
-
-
-class StoppedDuringStartUp(CourseError):
-    """A process ended before it answered (the sentence carries the end of its log)."""
 
 
 class ManagedProcess:
@@ -91,10 +87,9 @@ class ManagedProcess:
                                     cwd=cwd, env=env, start_new_session=True)
         self.pid_file.write_text(str(proc.pid))
         self._popen = proc  # keeps the child reaped when we started it from this interpreter
-        try:
-            poll_until(lambda: not _between_lives(proc.pid), f"{self.name} to exec", 5, every=0.01)
-        except CourseError:
-            pass  # still mid-exec after 5 s: pid() accepts such a process too
+        deadline = time.monotonic() + 5
+        while _between_lives(proc.pid) and time.monotonic() < deadline:  # exec still in progress
+            time.sleep(0.01)
         return proc.pid
 
     def signal(self, sig: int) -> bool:
@@ -107,37 +102,30 @@ class ManagedProcess:
             return False
         return True
 
-    def _gone(self) -> bool:
-        popen = getattr(self, "_popen", None)
-        if popen is not None:
-            popen.poll()  # reaps our own child once it exits
-        return self.pid is None
-
     def wait_gone(self, timeout: float) -> bool:
         """Wait for the process to exit; True if it did within ``timeout`` seconds."""
-        try:
-            poll_until(self._gone, f"{self.name} to exit", timeout, every=0.1)
-        except CourseError:
-            return False
-        return True
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            popen = getattr(self, "_popen", None)
+            if popen is not None:
+                popen.poll()
+            if self.pid is None:
+                return True
+            time.sleep(0.1)
+        return False
 
     def wait_until_answers(self, answers: Callable[[], bool], timeout: float, log: Path,
                            log_tail: Callable[[], str], silent: str) -> None:
         """Poll ``answers()`` until it is true. If the process dies first, say so with the end of its ``log``;
         if it is still ``silent`` after ``timeout`` seconds, raise that sentence."""
-        def answered_unless_stopped() -> bool:
-            if answers():
-                return True
+        deadline = time.monotonic() + timeout
+        while not answers():
             if not self.alive:
-                raise StoppedDuringStartUp(f"{self.name[:1].upper()}{self.name[1:]} stopped during start-up; the end "
-                                           f"of its log ({log}) says:\n{log_tail()}")
-            return False
-        try:
-            poll_until(answered_unless_stopped, f"{self.name} to answer", timeout)
-        except StoppedDuringStartUp:
-            raise
-        except CourseError:
-            raise CourseError(silent) from None
+                raise CourseError(f"{self.name[:1].upper()}{self.name[1:]} stopped during start-up; the end of its "
+                                  f"log ({log}) says:\n{log_tail()}")
+            if time.monotonic() > deadline:
+                raise CourseError(silent)
+            time.sleep(0.2)
 
     def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM (a graceful shutdown), then SIGKILL if it has not exited within ``timeout``."""
