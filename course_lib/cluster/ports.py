@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import CourseError
 
-__all__ = ["port_accepts", "port_is_free", "port_owner", "ports_from_env", "wait_for_port"]
+__all__ = ["port_accepts", "port_is_free", "port_owner", "ports_from_env"]
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -72,17 +72,6 @@ def port_owner(port: int) -> str | None:
         if out:
             return f"process {out[0]}"
     return None
-
-
-def wait_for_port(port: int, timeout: float) -> bool:
-    """Wait until something accepts connections on ``port``; False on timeout."""
-    import time
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if port_accepts(port):
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def ports_from_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
