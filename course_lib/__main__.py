@@ -47,6 +47,7 @@ def _cluster(zookeeper: bool):
 
 
 def run(argv: list[str]) -> None:
+    """Run one command line (``argv`` without the program name) (course machinery)."""
     args = _parser().parse_args(argv)
     cluster = _cluster(args.zookeeper)
     if args.command == "up":
@@ -80,6 +81,10 @@ def run(argv: list[str]) -> None:
 
 
 def main() -> int:
+    """``python -m course_lib``: run ``sys.argv``, a ``CourseError`` printed as one sentence; the exit status.
+
+    Course machinery.
+    """
     try:
         run(sys.argv[1:])
     except CourseError as error:

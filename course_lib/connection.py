@@ -24,7 +24,7 @@ quiet_logger.propagate = False
 
 
 def client_config(bootstrap_servers: str, **overrides) -> dict:
-    """A confluent-kafka config for the course cluster, with ``overrides`` on top.
+    """A confluent-kafka config for the course cluster, with ``overrides`` on top (lesson 01).
 
     ``broker.address.family``: see ``address_family``.
     """
@@ -39,7 +39,7 @@ def client_config(bootstrap_servers: str, **overrides) -> dict:
 
 
 def address_family() -> str:
-    """``v4`` on a machine with a network, ``any`` on one without (a laptop offline, on a plane).
+    """``v4`` on a machine with a network, ``any`` on one without (a laptop offline, on a plane) (lesson 01).
 
     Brokers advertise ``localhost`` but listen on 127.0.0.1 only, so librdkafka must not try ::1 first:
     ``v4``. But librdkafka resolves with ``AI_ADDRCONFIG``, and glibc then refuses every IPv4 lookup —
@@ -55,7 +55,10 @@ def address_family() -> str:
 
 def error_reporter(bootstrap_servers: str):
     """An ``error_cb`` for one client: a fatal error raises (out of the ``poll``/``flush`` that served it);
-    any other says one line on stderr, once per error code, the first time it happens."""
+    any other says one line on stderr, once per error code, the first time it happens.
+
+    Course machinery.
+    """
     said: set[int] = set()
 
     def report(error: KafkaError) -> None:
@@ -74,6 +77,9 @@ def error_reporter(bootstrap_servers: str):
 
 
 def reason(exc: KafkaException) -> str:
-    """What a ``KafkaException`` says, in one line: its ``KafkaError``'s text (``str()`` of anything else)."""
+    """What a ``KafkaException`` says, in one line: its ``KafkaError``'s text (``str()`` of anything else).
+
+    Course machinery.
+    """
     error = exc.args[0] if exc.args else exc
     return error.str() if hasattr(error, "str") else str(error)

@@ -9,4 +9,4 @@ __all__ = ["CourseError"]
 
 
 class CourseError(RuntimeError):
-    """Something the learner can fix; ``str(error)`` says how."""
+    """Something the learner can fix; ``str(error)`` says how (lesson 03)."""

@@ -13,5 +13,5 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def course_home() -> Path:
-    """The course's data directory (``$COURSE_HOME`` or ``<repo>/.course``)."""
+    """The course's data directory (``$COURSE_HOME`` or ``<repo>/.course``) (course machinery)."""
     return Path(os.environ.get("COURSE_HOME") or REPO_ROOT / ".course").resolve()

@@ -40,7 +40,10 @@ def connect(autostart: bool | None = None, quiet: bool = False):
 
 
 def cluster_or_course(cluster=None):
-    """``cluster`` when given, else the course cluster (``connect(quiet=True)``): what every helper uses."""
+    """``cluster`` when given, else the course cluster (``connect(quiet=True)``): what every helper uses.
+
+    Course machinery.
+    """
     return cluster or connect(quiet=True)
 
 

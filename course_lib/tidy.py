@@ -31,6 +31,7 @@ def is_infrastructure(topic: str) -> bool:
 
 @dataclass(frozen=True)
 class Leftovers:
+    """What ``find_leftovers`` found: topics and empty groups to delete, and what is kept (course machinery)."""
     topics: dict[str, int]  # name → partitions, to delete
     kept_topics: dict[str, int]  # infrastructure: name → partitions
     empty_groups: tuple[str, ...]  # to delete
@@ -48,7 +49,10 @@ class Leftovers:
 
 
 def find_leftovers(admin: AdminClient, timeout: float = 10) -> Leftovers:
-    """Every topic and consumer group on the cluster, sorted into what ``tidy`` deletes and what it keeps."""
+    """Every topic and consumer group on the cluster, sorted into what ``tidy`` deletes and what it keeps.
+
+    Course machinery.
+    """
     metadata = admin.list_topics(timeout=timeout).topics
     partitions = {name: len(topic.partitions) for name, topic in sorted(metadata.items()) if topic.error is None}
     listings = sorted(admin.list_consumer_groups(request_timeout=timeout).result().valid, key=lambda g: g.group_id)
@@ -60,7 +64,10 @@ def find_leftovers(admin: AdminClient, timeout: float = 10) -> Leftovers:
 
 def delete_leftovers(admin: AdminClient, leftovers: Leftovers, timeout: float = 30) -> dict[tuple[str, str], str]:
     """Delete ``leftovers.topics`` and ``leftovers.empty_groups``, one request each; ``{("topic" or "group",
-    name): why not}`` for those Kafka refused (a group that got a member since it was listed, say)."""
+    name): why not}`` for those Kafka refused (a group that got a member since it was listed, say).
+
+    Course machinery.
+    """
     futures = {}
     if leftovers.topics:
         deleting = admin.delete_topics(list(leftovers.topics), operation_timeout=timeout, request_timeout=timeout)
@@ -80,7 +87,10 @@ def delete_leftovers(admin: AdminClient, leftovers: Leftovers, timeout: float = 
 
 def tidy(cluster, dry_run: bool = False, prefixes: tuple[str, ...] = ()) -> str:
     """Delete (``dry_run``: only list) the leftovers on ``cluster`` — only names starting with one of
-    ``prefixes`` if any are given; the report, one line per topic and group and a summary."""
+    ``prefixes`` if any are given; the report, one line per topic and group and a summary.
+
+    Course machinery.
+    """
     if not any(node.process.alive for node in cluster.nodes):
         raise CourseError("The course cluster is not running; start it with `python -m course_lib up`, "
                           "then run `python -m course_lib tidy` again.")
@@ -126,13 +136,16 @@ def _report(leftovers: Leftovers, refused: dict[tuple[str, str], str], dry_run: 
 
 
 def counted(number: int, noun: str) -> str:
-    """A count with its noun: "3 topics", "1 group"."""
+    """A count with its noun: "3 topics", "1 group" (course machinery)."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def delete_created(admin: AdminClient, existing: set[str], list_timeout: float = 10, delete_timeout: float = 30
                    ) -> tuple[Leftovers, dict[tuple[str, str], str]]:
     """Delete the topics and empty groups whose names are not in ``existing`` (``Leftovers.names()`` taken
-    earlier): what was created since. Returns them and what Kafka refused, as ``delete_leftovers`` does."""
+    earlier): what was created since. Returns them and what Kafka refused, as ``delete_leftovers`` does.
+
+    Course machinery.
+    """
     created = find_leftovers(admin, timeout=list_timeout).only(lambda name: name not in existing)
     return created, delete_leftovers(admin, created, timeout=delete_timeout)

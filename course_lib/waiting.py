@@ -21,7 +21,7 @@ SHOWN_CHARS = 200  # of the last value seen, in the sentence of a wait that ran 
 def poll_until(probe: Callable[[], Seen], what: str, timeout: float = 30, every: float = 0.2,
                done: Callable[[Seen], object] = bool, retry_on: tuple[type[BaseException], ...] = (),
                advice: str = "") -> Seen:
-    """Call ``probe()`` every ``every`` s until ``done(value)`` holds, and return that value.
+    """Call ``probe()`` every ``every`` s until ``done(value)`` holds, and return that value (lesson 03).
 
     ``what`` names the awaited state in words ("broker 2 to leave every ISR of 'orders'"); an exception
     in ``retry_on`` counts as "not yet", any other propagates. After ``timeout`` s a ``CourseError``:

@@ -15,7 +15,7 @@ __all__ = ["BatchReader"]
 
 
 class BatchReader:
-    """``for batch in BatchReader(consumer): ...`` — lists of messages, until the input is exhausted.
+    """``for batch in BatchReader(consumer): ...`` — lists of messages, until the input is exhausted (lab 13).
 
     The consumer must be subscribed (or assigned) with ``enable.partition.eof=true``.
     """

@@ -19,6 +19,7 @@ DAY_START_MS = int(datetime(2024, 6, 3, 6, 0, tzinfo=timezone.utc).timestamp() *
 
 @dataclass(frozen=True)
 class Tariff:
+    """A city's prices in cents: a base fare plus a rate per km and per minute (course machinery)."""
     base_cents: int
     cents_per_km: int
     cents_per_minute: int
@@ -49,10 +50,12 @@ class Ride:
 
 
 def ride_to_json(ride: Ride) -> str:
+    """``ride`` as compact JSON, the value ``produce_rides`` sends (course machinery)."""
     return json.dumps(asdict(ride), separators=(",", ":"))
 
 
 def ride_from_json(text: str | bytes) -> Ride:
+    """The ``Ride`` that a ``ride_to_json`` text describes (course machinery)."""
     return Ride(**json.loads(text))
 
 

@@ -32,7 +32,7 @@ class SimulatedCrash(RuntimeError):
 
 @dataclass
 class RunStats:
-    """What one ``process`` call did."""
+    """What one ``process`` call did (course machinery)."""
     consumed: int = 0
     transactions: int = 0
     completed_written: int = 0

@@ -15,6 +15,7 @@ __all__ = ["PipelineTopics", "create_pipeline_topics", "pipeline_topics"]
 
 @dataclass(frozen=True)
 class PipelineTopics:
+    """The three topic names of one pipeline (returned by ``pipeline_topics``, lesson 13)."""
     rides: str
     completed: str
     totals: str

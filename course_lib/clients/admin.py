@@ -23,6 +23,10 @@ __all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete
 
 @dataclass(frozen=True)
 class PartitionInfo:
+    """One partition of a topic: leader (-1: none), replicas and in-sync replicas.
+
+    Part of ``describe_topic``'s answer (lesson 02).
+    """
     partition: int
     leader: int  # -1 when the partition has no leader (offline)
     replicas: tuple[int, ...]
@@ -35,6 +39,7 @@ class PartitionInfo:
 
 @dataclass(frozen=True)
 class TopicInfo:
+    """A topic's name and partitions (returned by ``describe_topic``, lesson 02)."""
     name: str
     partitions: tuple[PartitionInfo, ...]
 
@@ -45,7 +50,7 @@ class TopicInfo:
 
 
 def admin_client(cluster=None) -> AdminClient:
-    """An AdminClient for the course cluster."""
+    """An AdminClient for the course cluster (lesson 00)."""
     return AdminClient(client_config(cluster_or_course(cluster).bootstrap_servers))
 
 
@@ -59,7 +64,10 @@ _NO_SUCH_TOPIC = (KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._UNKNOWN_TOPIC, K
 
 
 def list_topics(cluster=None, internal: bool = False) -> list[str]:
-    """Topic names, sorted; internal ones (``__consumer_offsets``, ``_course_ready`` ...) only if asked."""
+    """Topic names, sorted; internal ones (``__consumer_offsets``, ``_course_ready`` ...) only if asked.
+
+    Course machinery.
+    """
     names = admin_client(cluster).list_topics(timeout=10).topics
     return sorted(n for n in names if internal or not n.startswith("_"))
 
@@ -77,7 +85,10 @@ def describe_topic(name: str, cluster=None) -> TopicInfo:
 
 def topic_id(name: str, cluster=None) -> str:
     """The id Kafka gave ``name`` when it was created (22 url-safe base64 characters, as Kafka prints it):
-    how new-protocol group records and KRaft metadata name a topic."""
+    how new-protocol group records and KRaft metadata name a topic.
+
+    Course machinery.
+    """
     client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
     try:
         description = client.describe_topics(TopicCollection([name]), request_timeout=10)[name].result()
@@ -87,7 +98,10 @@ def topic_id(name: str, cluster=None) -> str:
 
 
 def partition_leader(topic: str, partition: int = 0, cluster=None) -> int:
-    """The node id leading one partition; a clear error while it has none (during an election, all replicas down)."""
+    """The node id leading one partition; a clear error while it has none (during an election, all replicas down).
+
+    Course machinery.
+    """
     leader = describe_topic(topic, cluster).partitions[partition].leader
     if leader < 0:
         raise CourseError(f"Partition {partition} of {topic!r} has no leader right now; wait for the cluster "
@@ -116,7 +130,7 @@ def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> N
 
 def create_topic(name: str, partitions: int = 3, replication_factor: int = 3, config: dict | None = None,
                  recreate: bool = False, cluster=None) -> TopicInfo:
-    """Create ``name`` if it does not exist (``recreate=True``: delete it first, for an explicit reset).
+    """Create ``name`` if it does not exist (``recreate=True``: delete it first, for an explicit reset) (lesson 00).
 
     An existing topic with a different partition count is an error rather than a silent surprise.
     """
@@ -154,7 +168,7 @@ def delete_topic(name: str, cluster=None) -> None:
 
 
 def add_partitions(name: str, total: int, cluster=None) -> TopicInfo:
-    """Grow ``name`` to ``total`` partitions (Kafka never shrinks a topic)."""
+    """Grow ``name`` to ``total`` partitions (Kafka never shrinks a topic) (course machinery)."""
     current = len(describe_topic(name, cluster).partitions)
     if total < current:
         raise CourseError(f"Topic {name!r} has {current} partitions and Kafka cannot remove partitions; "
@@ -168,7 +182,7 @@ def add_partitions(name: str, total: int, cluster=None) -> TopicInfo:
 
 
 def topic_config(name: str, cluster=None, only_changed: bool = True) -> dict[str, str]:
-    """The topic's configuration; by default only what is set on the topic itself.
+    """The topic's configuration; by default only what is set on the topic itself (lesson 01).
 
     ``only_changed=False`` adds what the topic inherits: Kafka's defaults and the brokers' own settings
     (the course's ``min.insync.replicas=2`` in ``server.properties``, for one), which apply to every topic.
@@ -188,7 +202,10 @@ def _set_on_topic(entry) -> bool:
 
 
 def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
-    """Set topic configs, e.g. ``alter_topic_config("t", retention_ms=10000)`` (``_`` stands for ``.``)."""
+    """Set topic configs, e.g. ``alter_topic_config("t", retention_ms=10000)`` (``_`` stands for ``.``).
+
+    Course machinery.
+    """
     from confluent_kafka.admin import AlterConfigOpType, ConfigEntry
     entries = [ConfigEntry(key.replace("_", "."), str(value), incremental_operation=AlterConfigOpType.SET)
                for key, value in settings.items()]
@@ -203,7 +220,10 @@ def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
 
 def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
     """``{partition: (log start offset, high watermark)}``: the first offset still stored, and the end of what
-    consumers may read (the client is read_committed, so in a topic with transactions: the last stable offset)."""
+    consumers may read (the client is read_committed, so in a topic with transactions: the last stable offset).
+
+    Introduced in lesson 01.
+    """
     from confluent_kafka import Consumer
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
     with Consumer(client_config(cluster_or_course(cluster).bootstrap_servers, group_id="course-watermarks")) as consumer:
@@ -213,14 +233,20 @@ def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
 def ask_watermarks(consumer, topic: str, partitions: list[int], timeout: float = 30) -> dict[int, tuple[int, int]]:
     """``consumer``'s answer for each partition, asked again while the answer is an error: a partition whose
     leader has just changed (a broker was killed) answers OFFSET_NOT_AVAILABLE until the new leader's high
-    watermark has caught up."""
+    watermark has caught up.
+
+    Course machinery.
+    """
     return poll_until(lambda: {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
                                for p in partitions},
                       f"the watermarks of {topic!r}", timeout, every=0.5, retry_on=(KafkaException,))
 
 
 def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
-    """``{partition: committed offset}`` of ``group`` on ``topic`` (partitions without a commit left out)."""
+    """``{partition: committed offset}`` of ``group`` on ``topic`` (partitions without a commit left out).
+
+    Introduced in lesson 04.
+    """
     partitions = [TopicPartition(topic, p.partition) for p in describe_topic(topic, cluster).partitions]
     request = ConsumerGroupTopicPartitions(group, partitions)
     client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
@@ -230,7 +256,10 @@ def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
 
 def group_state(group: str, cluster=None) -> tuple[str, int]:
     """``group``'s state as the coordinator reports it (``"STABLE"``, ``"EMPTY"``, ``"DEAD"`` …) and its
-    member count: what tells a reset that did not take from one that a running member committed over."""
+    member count: what tells a reset that did not take from one that a running member committed over.
+
+    Course machinery.
+    """
     client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
     try:
         description = client.describe_consumer_groups([group], request_timeout=10)[group].result()
@@ -242,7 +271,10 @@ def group_state(group: str, cluster=None) -> tuple[str, int]:
 def wait_until_group_empty(group: str, cluster=None, timeout: float = 60) -> None:
     """Return once ``group`` has no members. ``kafka-consumer-groups --reset-offsets`` refuses a group with
     members, and a consumer that has just been closed (or a console consumer that just timed out) may not
-    have left it yet."""
+    have left it yet.
+
+    Course machinery.
+    """
     poll_until(lambda: group_state(group, cluster), f"group {group!r} to have no members (its state, members)",
                timeout, every=0.5, done=lambda seen: seen[0] in (ConsumerGroupState.EMPTY.name, ConsumerGroupState.DEAD.name),
                advice="close() those consumers or stop their process, then retry.")

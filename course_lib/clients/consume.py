@@ -19,12 +19,12 @@ __all__ = ["consume", "consumer", "fresh_group_id", "read_partition"]
 
 
 def fresh_group_id(prefix: str = "course") -> str:
-    """A group id no earlier run has used, so no old commits apply."""
+    """A group id no earlier run has used, so no old commits apply (lesson 04)."""
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def consumer(group_id: str | None = None, cluster=None, **config) -> Consumer:
-    """A confluent-kafka Consumer for the course cluster (use it in a ``with`` block or close it)."""
+    """A confluent-kafka Consumer for the course cluster (use it in a ``with`` block or close it) (course machinery)."""
     settings = {"auto_offset_reset": "earliest", **config}
     return Consumer(client_config(cluster_or_course(cluster).bootstrap_servers,
                                   group_id=group_id or fresh_group_id(), **settings))
@@ -57,7 +57,7 @@ def consume(topic: str, max_records: int, timeout: float = 10, group_id: str | N
 
 def read_partition(topic: str, partition: int, offset: int = 0, max_records: int = 100,
                    timeout: float = 10, cluster=None) -> list[Record]:
-    """Read one partition from ``offset`` without a consumer group (assign, no commits)."""
+    """Read one partition from ``offset`` without a consumer group (assign, no commits) (lesson 00)."""
     with consumer(None, cluster, enable_auto_commit=False) as client:
         client.assign([TopicPartition(topic, partition, offset)])
         return _drain(client, max_records, timeout)

@@ -19,6 +19,10 @@ __all__ = ["PartitionLag", "lag", "total_lag", "offsets_for_time"]
 
 @dataclass(frozen=True)
 class PartitionLag:
+    """One partition's committed offset, end and start; ``lag`` is what the group has still to read.
+
+    Returned by ``lag`` (lesson 04).
+    """
     partition: int
     committed: int | None  # None: the group never committed here (it would start at auto.offset.reset)
     end: int               # high watermark
@@ -31,18 +35,18 @@ class PartitionLag:
 
 
 def lag(group: str, topic: str, cluster=None) -> list[PartitionLag]:
-    """The group's position and lag on every partition of ``topic``."""
+    """The group's position and lag on every partition of ``topic`` (lesson 04)."""
     committed = committed_offsets(group, topic, cluster)
     return [PartitionLag(p, committed.get(p), high, low) for p, (low, high) in sorted(watermarks(topic, cluster).items())]
 
 
 def total_lag(group: str, topic: str, cluster=None) -> int:
-    """The sum of ``lag`` over the partitions: what a lag monitor alerts on."""
+    """The sum of ``lag`` over the partitions: what a lag monitor alerts on (lesson 04)."""
     return sum(row.lag for row in lag(group, topic, cluster))
 
 
 def offsets_for_time(topic: str, timestamp_ms: int, cluster=None) -> dict[int, int]:
-    """``{partition: offset of the first record with timestamp >= timestamp_ms}``.
+    """``{partition: offset of the first record with timestamp >= timestamp_ms}`` (lesson 04).
 
     A partition with no record that recent maps to its end offset (reading from there waits for new
     records). This is ``Consumer.offsets_for_times``, which asks each partition leader's time index.

@@ -28,7 +28,7 @@ _R = 24
 
 
 def key_bytes(key: bytes | str | None) -> bytes | None:
-    """The bytes a producer sends for ``key``: ``str`` as UTF-8 (as the string serializer does)."""
+    """The bytes a producer sends for ``key``: ``str`` as UTF-8 (as the string serializer does) (course machinery)."""
     if key is None or isinstance(key, bytes):
         return key
     if isinstance(key, str):
@@ -38,7 +38,7 @@ def key_bytes(key: bytes | str | None) -> bytes | None:
 
 
 def murmur2(key: bytes | str) -> int:
-    """Kafka's murmur2 hash of ``key`` as an unsigned 32-bit number (Java's int, read unsigned)."""
+    """Kafka's murmur2 hash of ``key`` as an unsigned 32-bit number (Java's int, read unsigned) (course machinery)."""
     data = key_bytes(key) or b""
     length = len(data)
     h = (_SEED ^ length) & _MASK32
@@ -62,12 +62,12 @@ def murmur2(key: bytes | str) -> int:
 
 
 def crc32(key: bytes | str) -> int:
-    """librdkafka's CRC32 of ``key`` (standard CRC-32, equal to ``zlib.crc32``), unsigned."""
+    """librdkafka's CRC32 of ``key`` (standard CRC-32, equal to ``zlib.crc32``), unsigned (course machinery)."""
     return zlib.crc32(key_bytes(key) or b"") & _MASK32
 
 
 def partition_for(key: bytes | str | None, partitions: int, partitioner: str = "consistent_random") -> int | None:
-    """The partition a producer with ``partitioner`` picks for ``key``; ``None`` = sticky (no fixed one).
+    """The partition a producer with ``partitioner`` picks for ``key``; ``None`` = sticky (no fixed one) (lesson 02).
 
     ``murmur2_random`` is what Java producers do; ``consistent_random`` is the librdkafka default.
     """

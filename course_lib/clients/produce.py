@@ -17,7 +17,7 @@ __all__ = ["produce", "produce_one", "producer"]
 
 
 def producer(cluster=None, **config) -> Producer:
-    """A confluent-kafka Producer for the course cluster; ``config`` keys use ``_`` for ``.``."""
+    """A confluent-kafka Producer for the course cluster; ``config`` keys use ``_`` for ``.`` (course machinery)."""
     return Producer(client_config(cluster_or_course(cluster).bootstrap_servers, **config))
 
 
@@ -62,5 +62,5 @@ def produce(topic: str, records: Iterable, cluster=None, headers: dict | None = 
 
 
 def produce_one(topic: str, value, key=None, cluster=None, headers: dict | None = None, **config) -> Record:
-    """Send one record and return where it landed (partition, offset, timestamp)."""
+    """Send one record and return where it landed (partition, offset, timestamp) (lesson 00)."""
     return produce(topic, [(key, value)], cluster=cluster, headers=headers, **config)[0]

@@ -35,7 +35,7 @@ def _watermarks(topic: str, partitions: list[int], cluster) -> dict[int, tuple[i
 
 
 def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None, timeout: float = 30) -> list[Record]:
-    """Every record of ``topic`` a consumer with ``isolation_level`` gets, ordered by partition and offset.
+    """Every record of ``topic`` a consumer with ``isolation_level`` gets, ordered by partition and offset (lesson 02).
 
     ``read_uncommitted`` returns everything in the log (aborted transactions too); ``read_committed``
     skips aborted records and stops before any transaction still open (the *last stable offset*).

@@ -11,7 +11,10 @@ TIMESTAMP_TYPES = {TIMESTAMP_CREATE_TIME: "CreateTime", TIMESTAMP_LOG_APPEND_TIM
 
 @dataclass(frozen=True)
 class Record:
-    """One record: where it landed (topic, partition, offset) and what it carries."""
+    """One record: where it landed (topic, partition, offset) and what it carries.
+
+    Returned by ``read_partition`` (lesson 00).
+    """
     topic: str
     partition: int
     offset: int
@@ -23,7 +26,7 @@ class Record:
 
 
 def to_bytes(data) -> bytes | None:
-    """Encode what a learner passes (str, bytes, int, None) the way a string serializer would."""
+    """Encode what a learner passes (str, bytes, int, None) the way a string serializer would (lesson 09)."""
     if data is None or isinstance(data, bytes):
         return data
     return str(data).encode()
@@ -39,7 +42,10 @@ def _text(data: bytes | None):
 
 
 def from_message(message) -> Record:
-    """A ``Record`` from a confluent-kafka ``Message`` (keys and values decoded as UTF-8 when they are)."""
+    """A ``Record`` from a confluent-kafka ``Message`` (keys and values decoded as UTF-8 when they are).
+
+    Course machinery.
+    """
     kind, ts = message.timestamp()
     headers = {name: _text(value) for name, value in (message.headers() or [])}
     return Record(message.topic(), message.partition(), message.offset(), _text(message.key()),

@@ -18,7 +18,7 @@ BACKENDS = ("embedded", "docker")
 
 
 def course_cluster(backend: str | None = None):
-    """The course's main cluster on the chosen backend (not started: call ``up()``)."""
+    """The course's main cluster on the chosen backend (not started: call ``up()``) (course machinery)."""
     backend = backend or os.environ.get("COURSE_BACKEND", "embedded")
     if backend == "embedded":
         return KRaftCluster()

@@ -28,6 +28,8 @@ class Service:
     """A server that runs beside the brokers and lives and dies with the cluster (the schema registry).
 
     ``up`` starts services after the brokers are ready; ``down`` stops them before the brokers.
+
+    Course machinery.
     """
 
     name = "service"
@@ -44,7 +46,7 @@ class Service:
 
 @dataclass(frozen=True)
 class NodeStatus:
-    """One row of ``status``."""
+    """One row of ``status`` (course machinery)."""
     node_id: int | str  # a broker's node id, or a service's name
     pid: int | None
     port: int
@@ -53,7 +55,7 @@ class NodeStatus:
 
 
 class Node:
-    """One Kafka JVM: its directory, config file, process and ports."""
+    """One Kafka JVM: its directory, config file, process and ports (course machinery)."""
 
     def __init__(self, cluster: "JvmCluster", node_id: int, port: int, controller_port: int | None = None):
         self.cluster = cluster
@@ -90,7 +92,7 @@ class Node:
 
 
 class Cluster(ABC):
-    """The controls every backend offers, so a notebook runs unchanged on either.
+    """The controls every backend offers, so a notebook runs unchanged on either (returned by ``connect``, lesson 00).
 
     A backend has a ``name``, a ``home`` (where its brokers' data lives) and ``nodes``: each with a ``node_id``,
     ``port``, ``controller_port`` (or None), ``data_dir``, ``log_dir``, ``log_tail()`` and a ``process`` whose
@@ -182,7 +184,7 @@ class Cluster(ABC):
 
 
 class JvmCluster(Cluster):
-    """A Kafka cluster run as local JVM processes, controlled like a small ops team would."""
+    """A Kafka cluster run as local JVM processes, controlled like a small ops team would (course machinery)."""
 
     flavour = "kraft"  # which jar set (course_lib/toolchain/maven/<flavour>.xml)
     heap_mb = 512

@@ -23,7 +23,7 @@ FALLBACK = "or unset COURSE_BACKEND to use the embedded cluster, the course's de
 
 @dataclass(frozen=True)
 class ComposeProject:
-    """One compose file run as one compose project, and the argv of every command the course needs.
+    """One compose file run as one compose project, and the argv of every command the course needs (course machinery).
 
     Global options (``-f``, ``-p``, ``--profile``) go before the subcommand, as ``docker compose`` wants.
     """
@@ -82,7 +82,7 @@ class ComposeProject:
 
 @dataclass(frozen=True)
 class ContainerState:
-    """One line of ``docker compose ps``: a service's container and how it is doing."""
+    """One line of ``docker compose ps``: a service's container and how it is doing (course machinery)."""
     service: str
     state: str   # running, exited, created, restarting, ...
     health: str  # healthy, unhealthy, starting, or "" without a healthcheck
@@ -93,7 +93,10 @@ class ContainerState:
 
 
 def parse_ps(output: str) -> dict[str, ContainerState]:
-    """Containers by service from ``ps --format json``: one JSON object a line (Compose ≥ 2.21) or one array."""
+    """Containers by service from ``ps --format json``: one JSON object a line (Compose ≥ 2.21) or one array.
+
+    Course machinery.
+    """
     text = output.strip()
     if not text:
         return {}
@@ -106,6 +109,8 @@ def active_controller(quorum_states: dict[int, str]) -> int | None:
     """The KRaft leader named by the newest epoch among the nodes' quorum-state files, if that node answered.
 
     ``quorum_states`` maps a running node's id to its file's text; unreadable texts are skipped.
+
+    Course machinery.
     """
     best = None
     for text in quorum_states.values():
@@ -122,7 +127,7 @@ def active_controller(quorum_states: dict[int, str]) -> int | None:
 
 
 def run_command(argv: list[str], timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run ``argv`` and capture its output as text; a missing program becomes a ``CourseError``."""
+    """Run ``argv`` and capture its output as text; a missing program becomes a ``CourseError`` (course machinery)."""
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     except FileNotFoundError:
@@ -131,7 +136,10 @@ def run_command(argv: list[str], timeout: float | None = None) -> subprocess.Com
 
 
 def check_engine(run=run_command) -> None:
-    """Raise a one-sentence ``CourseError`` unless the docker CLI, its engine and Compose v2 all answer."""
+    """Raise a one-sentence ``CourseError`` unless the docker CLI, its engine and Compose v2 all answer.
+
+    Course machinery.
+    """
     if run(["docker", "version", "--format", "{{.Server.Version}}"], timeout=30).returncode != 0:
         host = os.environ.get("DOCKER_HOST")
         where = f"DOCKER_HOST={host}" if host else "your current Docker context"

@@ -42,7 +42,10 @@ class Listener:
 
 
 def load_compose(which: str | Path = "kraft") -> dict:
-    """A compose file as a dict, with its ``<<`` merges and ``*anchors`` resolved (``which``: kraft, zookeeper or a path)."""
+    """A compose file as a dict, with its ``<<`` merges and ``*anchors`` resolved.
+
+    ``which``: kraft, zookeeper or a path. Course machinery.
+    """
     path = Path(COMPOSE_FILES.get(which, which)) if isinstance(which, str) else which
     if not path.exists():
         raise CourseError(f"There is no compose file {path}; use one of {', '.join(COMPOSE_FILES)} or a path to one.")

@@ -31,7 +31,7 @@ DOCKER_DIR = REPO_ROOT / "docker"
 
 @dataclass(frozen=True)
 class StackService:
-    """A service of a compose file beside the brokers, as ``status`` shows it."""
+    """A service of a compose file beside the brokers, as ``status`` shows it (course machinery)."""
     name: str
     port: int               # its port on localhost
     label: str
@@ -41,7 +41,7 @@ class StackService:
 
 @dataclass(frozen=True)
 class Stack:
-    """What the course must know about one compose file; tests/docker checks it against the file."""
+    """What the course must know about one compose file; tests/docker checks it against the file (course machinery)."""
     compose_file: Path
     project: str                              # the file's top-level ``name``
     title: str
@@ -132,7 +132,7 @@ def _profiles_from_env(stack: Stack) -> tuple[str, ...]:
 
 
 class DockerCluster(Cluster):
-    """A compose project of Confluent Platform containers, controlled like the embedded cluster."""
+    """A compose project of Confluent Platform containers, controlled like the embedded cluster (course machinery)."""
 
     def __init__(self, stack: Stack = KRAFT_STACK, profiles: tuple[str, ...] | None = None, run=None):
         self.stack = stack

@@ -42,7 +42,10 @@ TEACHING_DEFAULTS = {
 
 
 def kafka_uuid() -> str:
-    """A cluster id as Kafka's ``Uuid.randomUuid().toString()`` makes it (22 url-safe base64 chars)."""
+    """A cluster id as Kafka's ``Uuid.randomUuid().toString()`` makes it (22 url-safe base64 chars).
+
+    Course machinery.
+    """
     while True:
         text = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
         if not text.startswith("-"):
@@ -50,7 +53,7 @@ def kafka_uuid() -> str:
 
 
 class KRaftCluster(JvmCluster):
-    """Three Kafka 4 nodes, each broker and controller, under ``<COURSE_HOME>/kraft``."""
+    """Three Kafka 4 nodes, each broker and controller, under ``<COURSE_HOME>/kraft`` (course machinery)."""
 
     name = "KRaft cluster (Kafka 4.4, 3 nodes)"
     flavour = "kraft"

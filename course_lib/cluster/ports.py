@@ -12,7 +12,7 @@ __all__ = ["port_accepts", "port_is_free", "port_owner", "ports_from_env"]
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """True when nothing listens on ``host:port`` (we try to bind it, as the broker will)."""
+    """True when nothing listens on ``host:port`` (we try to bind it, as the broker will) (course machinery)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -23,7 +23,7 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def port_accepts(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
-    """True when a server accepts connections on ``host:port``."""
+    """True when a server accepts connections on ``host:port`` (course machinery)."""
     try:
         with socket.create_connection((host, port), timeout=timeout):
             return True
@@ -55,7 +55,10 @@ def _describe(pid: int) -> str:
 
 
 def port_owner(port: int) -> str | None:
-    """A short description of the process listening on ``port`` ("process 123 (java ...)"), if we can tell."""
+    """A short description of the process listening on ``port`` ("process 123 (java ...)"), if we can tell.
+
+    Course machinery.
+    """
     inodes = _listening_inodes(port)
     if inodes:
         for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -76,7 +79,10 @@ def port_owner(port: int) -> str | None:
 
 def ports_from_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     """The ports in environment variable ``name`` (``"9092,9093,9094"``), else ``default``; a bad value is one
-    sentence (the test lanes and a class on one machine move clusters this way)."""
+    sentence (the test lanes and a class on one machine move clusters this way).
+
+    Course machinery.
+    """
     raw = os.environ.get(name)
     if not raw:
         return default

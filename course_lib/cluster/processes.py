@@ -54,7 +54,7 @@ def _between_lives(pid: int) -> bool:
 
 
 class ManagedProcess:
-    """One long-running process identified by a pid file and a marker in its command line."""
+    """One long-running process identified by a pid file and a marker in its command line (course machinery)."""
 
     def __init__(self, name: str, pid_file: Path, marker: str, log_file: Path):
         self.name = name

@@ -46,7 +46,7 @@ def _acks_all_write(cluster, admin: AdminClient) -> str | None:
 
 def wait_until_ready(cluster, timeout: float, say, quiet_when_ready: bool = False,
                      require_all: bool = True, node=None) -> None:
-    """Block until ready, saying progress through ``say``; raise ``CourseError`` on death or timeout.
+    """Block until ready, saying progress through ``say``; raise ``CourseError`` on death or timeout (course machinery).
 
     ``require_all=False`` with ``node``: wait only until that node has registered again.
     """

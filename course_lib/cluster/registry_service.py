@@ -24,7 +24,7 @@ PORT_SETTING = "COURSE_REGISTRY_PORT"
 
 
 def registry_port() -> int:
-    """The registry's port: ``$COURSE_REGISTRY_PORT``, else 8081."""
+    """The registry's port: ``$COURSE_REGISTRY_PORT``, else 8081 (course machinery)."""
     raw = os.environ.get(PORT_SETTING, "8081")
     try:
         return int(raw)
@@ -33,7 +33,7 @@ def registry_port() -> int:
 
 
 class RegistryService(Service):
-    """The schema registry process of one cluster, its files under ``<cluster home>/registry``."""
+    """The schema registry process of one cluster, its files under ``<cluster home>/registry`` (course machinery)."""
 
     name = "registry"
 

@@ -55,7 +55,7 @@ def _zookeeper_port_from_env() -> int:
 
 
 class ZooKeeperServer:
-    """One standalone ZooKeeper server (``QuorumPeerMain`` with a ``zoo.cfg``) on 127.0.0.1."""
+    """One standalone ZooKeeper server (``QuorumPeerMain`` with a ``zoo.cfg``) on 127.0.0.1 (course machinery)."""
 
     def __init__(self, home: Path, port: int, flavour: str):
         self.dir = home / "zookeeper"
@@ -129,7 +129,7 @@ class ZooKeeperServer:
 
 
 class ZooKeeperCluster(JvmCluster):
-    """Three Kafka 3.9 brokers that keep their metadata in one ZooKeeper server."""
+    """Three Kafka 3.9 brokers that keep their metadata in one ZooKeeper server (lesson 10)."""
 
     name = "ZooKeeper-mode cluster (Kafka 3.9, 3 brokers + ZooKeeper)"
     flavour = "zookeeper"

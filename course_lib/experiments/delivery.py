@@ -56,7 +56,10 @@ class DeliveryOutcome:
 def tally(label: str, settings: Mapping, topic: str, sent: int, reports: Mapping[int, str | None],
           stored: list[int], acked_while_down: int = 0) -> DeliveryOutcome:
     """Count one stream: ``reports`` maps each reported number to None (delivered) or an error name;
-    ``stored`` lists the numbers read back from the topic, in offset order."""
+    ``stored`` lists the numbers read back from the topic, in offset order.
+
+    Course machinery.
+    """
     counts = Counter(stored)
     acknowledged = [n for n, error in reports.items() if error is None]
     failed = [n for n, error in reports.items() if error is not None]
@@ -102,7 +105,7 @@ def _create_led_by(topic: str, victim: int, cluster, timeout: float = 30) -> Non
 
 
 def read_sequence_numbers(topic: str, cluster=None) -> list[int]:
-    """The numbers stored in ``topic``, in offset order (duplicates included)."""
+    """The numbers stored in ``topic``, in offset order (duplicates included) (course machinery)."""
     return [int(record.value) for record in read_all(topic, cluster=cluster)]
 
 

@@ -55,7 +55,7 @@ def under_replicated(info: TopicInfo) -> list[PartitionInfo]:
 
 
 def off_preferred_leader(info: TopicInfo) -> list[PartitionInfo]:
-    """The partitions not led by their preferred leader — the first broker in their replica list."""
+    """The partitions not led by their preferred leader — the first broker in their replica list (course machinery)."""
     return [p for p in info.partitions if p.leader != p.replicas[0]]
 
 
@@ -72,7 +72,7 @@ def _error_name(error) -> str:
 
 
 def elect_preferred_leaders(topic: str, cluster, timeout: float = 30) -> dict[int, str]:
-    """Ask the controller to make each partition's first replica its leader again; wait until it is.
+    """Ask the controller to make each partition's first replica its leader again; wait until it is (lab 06).
 
     Returns ``{partition: outcome}``: ``"elected"``, or Kafka's reason it did nothing
     (``ELECTION_NOT_NEEDED`` when the preferred replica already leads).

@@ -25,7 +25,10 @@ _CHECK_STATUS = "check the cluster and the registry with `python -m course_lib s
 
 
 class NotYet(Exception):
-    """Raised from any depth of a check when the learner's work is not done; ``task_check`` makes it the verdict."""
+    """Raised from any depth of a check when the learner's work is not done; ``task_check`` makes it the verdict.
+
+    Course machinery.
+    """
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)
@@ -34,7 +37,10 @@ class NotYet(Exception):
 
 def task_check(task: str):
     """Decorate ``check(lab, *args) -> str`` (the success message) into a check that returns the task's ``Verdict``:
-    passed with that message, or not yet when it raises ``NotYet`` or the cluster fails."""
+    passed with that message, or not yet when it raises ``NotYet`` or the cluster fails.
+
+    Course machinery.
+    """
     def decorate(check):
         @functools.wraps(check)
         def guarded(*args, **kwargs) -> Verdict:
@@ -56,11 +62,14 @@ def task_check(task: str):
 
 
 def topic_exists(topic: str) -> bool:
-    """Whether ``topic`` exists — asked without naming it, so the broker does not auto-create it."""
+    """Whether ``topic`` exists — asked without naming it, so the broker does not auto-create it (course machinery)."""
     return topic in list_topics()
 
 
 def require_topic(topic: str, hint: str) -> None:
-    """Raise ``NotYet`` ("there is no topic ... yet", with ``hint``) for a topic the learner has not created yet."""
+    """Raise ``NotYet`` ("there is no topic ... yet", with ``hint``) for a topic the learner has not created yet.
+
+    Course machinery.
+    """
     if not topic_exists(topic):
         raise NotYet(f"there is no topic {topic} yet.", hint)

@@ -13,7 +13,7 @@ __all__ = ["Lab"]
 
 
 class Lab:
-    """One attempt at lab ``number``; collects the verdict of each check."""
+    """One attempt at lab ``number``; collects the verdict of each check (lab 01)."""
 
     def __init__(self, number: str, run_id: str | None = None):
         self.number = number

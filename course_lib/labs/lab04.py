@@ -35,6 +35,7 @@ _SET_UP_FIRST = "run the set-up cell at the top of the lab first."
 
 @dataclass(frozen=True)
 class Orders:
+    """What ``prepare`` wrote: the topic, how many orders, and the cut-off between old and new ones."""
     topic: str
     count: int
     cutoff_ms: int  # the "bad deploy": orders before it are a day old, orders from it on are new

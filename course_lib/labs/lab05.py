@@ -31,6 +31,7 @@ PER_PARTITION = 10
 
 @dataclass(frozen=True)
 class Events:
+    """What ``prepare`` wrote: the topic and how many events."""
     topic: str
     count: int
 

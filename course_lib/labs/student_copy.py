@@ -26,7 +26,7 @@ HIDDEN_END = re.compile(r"^\s*### END HIDDEN TESTS\s*$")
 
 
 def student_source(source: str) -> str:
-    """The student version of one code cell's source."""
+    """The student version of one code cell's source (course machinery)."""
     out, skipping = [], None
     for line in source.splitlines():
         if skipping is None and (match := BEGIN.match(line)):
@@ -45,7 +45,7 @@ def student_source(source: str) -> str:
 
 
 def student_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The student copy: solutions stubbed, hidden tests (and cells left empty by them) removed."""
+    """The student copy: solutions stubbed, hidden tests (and cells left empty by them) removed (course machinery)."""
     student = nbformat.from_dict(solution)
     kept = []
     for cell in student.cells:
@@ -62,7 +62,7 @@ def student_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def generate(check: bool = False, labs_dir: Path = REPO_ROOT / "labs") -> list[Path]:
-    """Write (or, with ``check``, compare) every ``student.ipynb``; return the stale ones."""
+    """Write (or, with ``check``, compare) every ``student.ipynb``; return the stale ones (course machinery)."""
     stale = []
     for solution_path in sorted(labs_dir.glob("*/solution.ipynb")):
         student_path = solution_path.with_name("student.ipynb")

@@ -8,6 +8,10 @@ __all__ = ["Verdict"]
 
 @dataclass(frozen=True)
 class Verdict:
+    """One check's answer: the task, passed or not, a message and maybe a hint; prints as one line.
+
+    Course machinery.
+    """
     task: str
     passed: bool
     message: str

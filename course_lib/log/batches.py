@@ -31,7 +31,7 @@ class BatchHeader:
 
 
 def batch_headers(path) -> list[BatchHeader]:
-    """The headers of every complete batch in one ``.log`` file."""
+    """The headers of every complete batch in one ``.log`` file (course machinery)."""
     try:
         with open(path, "rb") as log:
             data = log.read()
@@ -59,7 +59,7 @@ def partition_batches(topic: str, partition: int = 0, cluster=None) -> list[Batc
 
 
 def data_batches(topic: str, cluster=None) -> list[BatchHeader]:
-    """The batches holding application records (no transaction markers) across all partitions of ``topic``."""
+    """The batches holding application records (no transaction markers) across all partitions of ``topic`` (lab 12)."""
     cluster = cluster_or_course(cluster)
     return [batch for info in describe_topic(topic, cluster).partitions
             for batch in partition_batches(topic, info.partition, cluster) if not batch.control]
@@ -67,5 +67,8 @@ def data_batches(topic: str, cluster=None) -> list[BatchHeader]:
 
 def records_outside_transactions(topic: str, cluster=None) -> int:
     """How many records of ``topic`` were written outside any transaction: every reader sees those, whatever a
-    transaction decides (labs 07 and 13 want none)."""
+    transaction decides (labs 07 and 13 want none).
+
+    Course machinery.
+    """
     return sum(batch.records for batch in data_batches(topic, cluster) if not batch.transactional)

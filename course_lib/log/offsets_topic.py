@@ -65,6 +65,7 @@ class OffsetCommit:
 
 @dataclass(frozen=True)
 class GroupMember:
+    """One member of a classic group as stored: ids, timeouts, subscription and assignment (course machinery)."""
     member_id: str
     group_instance_id: str | None
     client_id: str
@@ -91,7 +92,10 @@ class GroupMetadata:
 class MemberAssignment:
     """A member of a new-protocol group (KIP-848, ``group.protocol=consumer``) and the partitions it holds now,
     as the coordinator computed them (``ConsumerGroupCurrentMemberAssignment``). Topics are named by id.
-    ``epoch == -1``: the member is gone (the record's tombstone)."""
+    ``epoch == -1``: the member is gone (the record's tombstone).
+
+    Course machinery.
+    """
     group: str
     member_id: str
     epoch: int
@@ -183,7 +187,10 @@ class _Reader:
 
 
 def java_string_hash(text: str) -> int:
-    """Java's ``String.hashCode()``: ``s[0]*31^(n-1) + ... + s[n-1]`` over UTF-16 code units, as an int32."""
+    """Java's ``String.hashCode()``: ``s[0]*31^(n-1) + ... + s[n-1]`` over UTF-16 code units, as an int32.
+
+    Course machinery.
+    """
     value = 0
     units = text.encode("utf-16-be")
     for i in range(0, len(units), 2):
@@ -300,7 +307,10 @@ def _member_assignment_value(key: dict, data: bytes) -> MemberAssignment:
 
 
 def decode(key: bytes, value: bytes | None) -> tuple[str, str, "OffsetCommit | GroupMetadata | MemberAssignment | bytes | None"]:
-    """``(kind, group, decoded value)`` of one ``__consumer_offsets`` record (see ``CoordinatorRecord``)."""
+    """``(kind, group, decoded value)`` of one ``__consumer_offsets`` record (see ``CoordinatorRecord``).
+
+    Course machinery.
+    """
     record_type, fields = _key(key)
     kind = RECORD_TYPES.get(record_type, f"type {record_type}")
     if record_type == MEMBER_ASSIGNMENT:
@@ -364,7 +374,10 @@ def read_offsets_topic(group: str | None = None, cluster=None, timeout: float = 
 
 
 def latest_commits(group: str, cluster=None) -> dict[tuple[str, int], OffsetCommit]:
-    """``{(topic, partition): the group's last commit}`` — what the group resumes from, read from the log."""
+    """``{(topic, partition): the group's last commit}`` — what the group resumes from, read from the log.
+
+    Course machinery.
+    """
     latest: dict[tuple[str, int], OffsetCommit] = {}
     for record in read_offsets_topic(group, cluster):
         if isinstance(record.value, OffsetCommit):
@@ -375,7 +388,10 @@ def latest_commits(group: str, cluster=None) -> dict[tuple[str, int], OffsetComm
 @dataclass(frozen=True)
 class StoredCommit:
     """An offset commit as the coordinator's log holds it, with how it got there: ``transactional`` when a
-    producer sent it with ``send_offsets_to_transaction`` (TxnOffsetCommit), not when a consumer called ``commit()``."""
+    producer sent it with ``send_offsets_to_transaction`` (TxnOffsetCommit), not when a consumer called ``commit()``.
+
+    Course machinery.
+    """
     commit: OffsetCommit
     transactional: bool
 
@@ -383,7 +399,10 @@ class StoredCommit:
 def stored_commits(group: str, cluster=None) -> list[StoredCommit]:
     """``group``'s offset commits read from the segment files of its coordinator (the leader of its partition
     of ``__consumer_offsets``), oldest first. A consumer cannot see how a commit was made; the batch header can.
-    Introduced for lab 07's and lab 13's checks."""
+    Introduced for lab 07's and lab 13's checks.
+
+    Course machinery.
+    """
     cluster = cluster_or_course(cluster)
     partition = partition_for(group, cluster=cluster)
     leader = cluster.node(partition_leader(OFFSETS_TOPIC, partition, cluster))

@@ -17,6 +17,10 @@ __all__ = ["ByteField", "batch_header_bytes", "record_bytes", "fields_table"]
 
 @dataclass(frozen=True)
 class ByteField:
+    """Some bytes of a ``.log`` file: where they sit, which field they hold, its value and meaning.
+
+    Returned by ``batch_header_bytes`` (lesson 03).
+    """
     position: int  # byte position in the .log file
     raw: bytes
     field: str

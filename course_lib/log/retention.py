@@ -17,7 +17,10 @@ __all__ = ["Segment", "segments", "segments_text", "key_counts", "latest_values"
 
 
 def segments(topic: str, partition: int = 0, cluster=None) -> list[Segment]:
-    """The ``.log`` files of one partition on its leader, oldest first (``.cleaned``/``.swap`` files left out)."""
+    """The ``.log`` files of one partition on its leader, oldest first (``.cleaned``/``.swap`` files left out).
+
+    Introduced in lesson 03.
+    """
     cluster = cluster_or_course(cluster)
     leader = cluster.node(partition_leader(topic, partition, cluster))
     return segments_of(segment_files(leader, topic, partition, suffixes=("log", "log.deleted")))

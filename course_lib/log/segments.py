@@ -100,7 +100,10 @@ class Segment:
 
 def segments_of(files: Iterable[SegmentFile]) -> list[Segment]:
     """The segments among a partition directory's files (``segment_files``), by base offset, a deleted file
-    before a live one with the same base offset. The newest ``.log`` file is the active segment."""
+    before a live one with the same base offset. The newest ``.log`` file is the active segment.
+
+    Course machinery.
+    """
     found = sorted((Segment(f.base_offset, f.size, SEGMENT_STATES[f.suffix], f.path.name)
                     for f in files if f.suffix in SEGMENT_STATES),
                    key=lambda s: (s.base_offset, s.state != "deleted"))
@@ -126,7 +129,7 @@ _CRC32C_TABLE = _crc32c_table()
 
 
 def crc32c(data: bytes) -> int:
-    """CRC-32C (Castagnoli) of ``data``: the checksum Kafka puts in every record batch header."""
+    """CRC-32C (Castagnoli) of ``data``: the checksum Kafka puts in every record batch header (course machinery)."""
     crc = 0xFFFFFFFF
     table = _CRC32C_TABLE
     for byte in data:
@@ -139,6 +142,8 @@ def zigzag_varint(data: bytes, pos: int) -> tuple[int, int]:
 
     Each byte carries 7 bits, lowest group first; a set top bit means "more bytes follow". Zig-zag then
     maps 0, 1, 2, 3 … back to 0, -1, 1, -2 … so small negative numbers (a null key's length, -1) stay short.
+
+    Course machinery.
     """
     shift = raw = 0
     while True:
@@ -165,7 +170,7 @@ COMPRESSION = {0: "none", 1: "gzip", 2: "snappy", 3: "lz4", 4: "zstd"}
 
 @dataclass(frozen=True)
 class LogRecord:
-    """One record as stored: offset and timestamp are the batch's base plus this record's deltas."""
+    """One record as stored: offset and timestamp are the batch's base plus this record's deltas (course machinery)."""
     offset: int
     timestamp: int
     key: bytes | None
@@ -186,7 +191,7 @@ class LogRecord:
 
 @dataclass(frozen=True)
 class BatchAttributes:
-    """What the 16 bits of a batch header's ``attributes`` field say."""
+    """What the 16 bits of a batch header's ``attributes`` field say (course machinery)."""
     compression: str      # bits 0–2: none, gzip, snappy, lz4, zstd
     timestamp_type: str   # bit 3: who set the timestamps — the producer (CreateTime) or the broker (LogAppendTime)
     transactional: bool   # bit 4: written inside a transaction
@@ -194,7 +199,7 @@ class BatchAttributes:
 
 
 def batch_attributes(attributes: int) -> BatchAttributes:
-    """Decode a record batch's ``attributes`` field (the one place the course reads those bits)."""
+    """Decode a record batch's ``attributes`` field (the one place the course reads those bits) (course machinery)."""
     codec = attributes & 0x07
     return BatchAttributes(COMPRESSION.get(codec, f"unknown({codec})"),
                            "LogAppendTime" if attributes & 0x08 else "CreateTime",
@@ -328,7 +333,7 @@ def read_batches(path, check_crc: bool = True) -> list[RecordBatch]:
 
 
 def read_records(path, check_crc: bool = True) -> list[LogRecord]:
-    """Every record of a ``.log`` file, batch by batch."""
+    """Every record of a ``.log`` file, batch by batch (course machinery)."""
     return [record for batch in read_batches(path, check_crc) for record in batch.records]
 
 

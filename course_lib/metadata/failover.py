@@ -58,6 +58,8 @@ def believed_controller(cluster) -> int | None:
     """The controller the cluster's own metadata names now — even a dead one (None during an election).
 
     ZooKeeper mode: the broker in ``/controller``; KRaft: the leader in the running voters' newest epoch.
+
+    Course machinery.
     """
     if _is_zookeeper_mode(cluster):
         znode = active_controller(cluster)
@@ -66,7 +68,10 @@ def believed_controller(cluster) -> int | None:
 
 
 def controller_epoch(cluster) -> int:
-    """ZooKeeper's ``/controller_epoch``, or the KRaft quorum's leader epoch: +1 at every election."""
+    """ZooKeeper's ``/controller_epoch``, or the KRaft quorum's leader epoch: +1 at every election.
+
+    Course machinery.
+    """
     if _is_zookeeper_mode(cluster):
         znode = active_controller(cluster)
         return znode.epoch if znode else -1

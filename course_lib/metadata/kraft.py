@@ -29,7 +29,7 @@ METADATA_DIR = "__cluster_metadata-0"
 
 @dataclass(frozen=True)
 class ReplicaState:
-    """One row of ``describe --replication``: how far one voter (or observer) has copied the log."""
+    """One row of ``describe --replication``: how far one voter (or observer) has copied the log (course machinery)."""
     node_id: int
     log_end_offset: int
     lag: int                       # records behind the leader
@@ -40,7 +40,10 @@ class ReplicaState:
 
 @dataclass(frozen=True)
 class QuorumStatus:
-    """``describe --status`` (+ ``--replication``): the quorum as its leader reports it."""
+    """``describe --status`` (+ ``--replication``): the quorum as its leader reports it.
+
+    Returned by ``quorum_status`` (lesson 10).
+    """
     cluster_id: str
     leader_id: int
     leader_epoch: int              # +1 at every election
@@ -54,7 +57,7 @@ class QuorumStatus:
 
 @dataclass(frozen=True)
 class QuorumState:
-    """A node's ``quorum-state`` file: what this voter last persisted about the election."""
+    """A node's ``quorum-state`` file: what this voter last persisted about the election (course machinery)."""
     node_id: int
     leader_id: int | None          # None while it knows no leader
     leader_epoch: int
@@ -64,7 +67,7 @@ class QuorumState:
 
 @dataclass(frozen=True)
 class MetadataRecord:
-    """One record of ``__cluster_metadata``, decoded."""
+    """One record of ``__cluster_metadata``, decoded (returned by ``metadata_records``, lesson 10)."""
     offset: int
     type: str                      # "TOPIC_RECORD", "REGISTER_BROKER_RECORD" ..., or a control record ("LeaderChange")
     version: int | None
@@ -82,7 +85,10 @@ def _ids(text: str) -> tuple[int, ...]:
 
 
 def parse_quorum_status(text: str) -> dict:
-    """``describe --status`` output (``Key: value`` lines) → the fields of ``QuorumStatus`` it carries."""
+    """``describe --status`` output (``Key: value`` lines) → the fields of ``QuorumStatus`` it carries.
+
+    Course machinery.
+    """
     fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
     fields = {key.strip(): value.strip() for key, value in fields.items()}
     try:
@@ -102,7 +108,7 @@ def _timestamp(text: str) -> int | None:
 
 
 def parse_quorum_replication(text: str) -> tuple[ReplicaState, ...]:
-    """``describe --replication`` output (a tab-separated table) → one ``ReplicaState`` per row.
+    """``describe --replication`` output (a tab-separated table) → one ``ReplicaState`` per row (course machinery).
 
     Lines before the table's header (a warning while the quorum elects a new leader) and lines that are not
     rows of it are skipped."""
@@ -135,7 +141,10 @@ def _live_nodes(cluster):
 
 def quorum_status(cluster, via: str = "controller") -> QuorumStatus:
     """Ask the quorum for its status, through the controllers' port (``via="controller"``, like
-    ``--bootstrap-controller``) or through the brokers (``via="broker"``, like ``--bootstrap-server``)."""
+    ``--bootstrap-controller``) or through the brokers (``via="broker"``, like ``--bootstrap-server``).
+
+    Introduced in lesson 10.
+    """
     live = _live_nodes(cluster)
     if via == "controller":
         bootstrap = ["--bootstrap-controller", ",".join(f"localhost:{n.controller_port}" for n in live)]
@@ -151,7 +160,7 @@ def quorum_status(cluster, via: str = "controller") -> QuorumStatus:
 
 
 def quorum_state(node) -> QuorumState:
-    """Read ``node``'s ``quorum-state`` file (works while the node is down, too)."""
+    """Read ``node``'s ``quorum-state`` file (works while the node is down, too) (course machinery)."""
     path = node.data_dir / METADATA_DIR / "quorum-state"
     try:
         state = json.loads(path.read_text())
@@ -171,7 +180,10 @@ _RECORD = re.compile(r"^\| offset: (\d+) CreateTime: (-?\d+) .*?headerKeys: \[[^
 
 
 def parse_dump(text: str) -> list[MetadataRecord]:
-    """``DumpLogSegments --cluster-metadata-decoder`` output → records (batch lines give epoch and kind)."""
+    """``DumpLogSegments --cluster-metadata-decoder`` output → records (batch lines give epoch and kind).
+
+    Course machinery.
+    """
     records, epoch, control = [], -1, False
     for line in text.splitlines():
         batch = _BATCH.match(line)
@@ -196,7 +208,7 @@ def parse_dump(text: str) -> list[MetadataRecord]:
 
 
 def metadata_records(cluster, node_id: int | None = None, include_noop: bool = False) -> list[MetadataRecord]:
-    """Every record in one node's ``__cluster_metadata`` segments (default: the first live node).
+    """Every record in one node's ``__cluster_metadata`` segments (default: the first live node) (lesson 10).
 
     ``NO_OP_RECORD``\\ s — the leader's heartbeat, several a second — are left out unless asked for.
     """

@@ -29,7 +29,7 @@ logging.getLogger("kazoo").addHandler(logging.NullHandler())
 
 @dataclass(frozen=True)
 class BrokerZnode:
-    """``/brokers/ids/<id>``: a live broker, as it registered itself."""
+    """``/brokers/ids/<id>``: a live broker, as it registered itself (returned by ``registered_brokers``, lesson 10)."""
     broker_id: int
     host: str
     port: int
@@ -40,7 +40,10 @@ class BrokerZnode:
 
 @dataclass(frozen=True)
 class ControllerZnode:
-    """``/controller`` (+ ``/controller_epoch``): which broker is the controller, since when, which term."""
+    """``/controller`` (+ ``/controller_epoch``): which broker is the controller, since when, which term.
+
+    Returned by ``active_controller`` (lesson 10).
+    """
     broker_id: int
     epoch: int          # +1 at every controller election; stale controllers are fenced by it
     elected_ms: int
@@ -49,7 +52,10 @@ class ControllerZnode:
 
 @dataclass(frozen=True)
 class PartitionState:
-    """``/brokers/topics/<t>/partitions/<p>/state``: written by the controller on every leader/ISR change."""
+    """``/brokers/topics/<t>/partitions/<p>/state``: written by the controller on every leader/ISR change.
+
+    Course machinery.
+    """
     partition: int
     leader: int         # -1 while the partition has no leader
     isr: tuple[int, ...]
@@ -59,7 +65,10 @@ class PartitionState:
 
 @dataclass(frozen=True)
 class TopicZnode:
-    """``/brokers/topics/<t>``: the replica assignment, and each partition's state."""
+    """``/brokers/topics/<t>``: the replica assignment, and each partition's state.
+
+    Returned by ``topic_znode`` (lesson 10).
+    """
     name: str
     topic_id: str | None
     replicas: dict[int, tuple[int, ...]]
@@ -78,7 +87,7 @@ def _connect_string(source) -> str:
 
 @contextmanager
 def zookeeper_session(source, timeout: float = 5.0):
-    """A started ``KazooClient`` for ``source``, stopped again afterwards (unless you passed one in)."""
+    """A started ``KazooClient`` for ``source``, stopped again afterwards (unless you passed one in) (lesson 10)."""
     if isinstance(source, KazooClient):
         yield source
         return
@@ -104,7 +113,7 @@ def _read_json(client: KazooClient, path: str):
 
 
 def registered_brokers(source) -> list[BrokerZnode]:
-    """The brokers that hold a ``/brokers/ids`` znode right now, by id."""
+    """The brokers that hold a ``/brokers/ids`` znode right now, by id (lesson 10)."""
     brokers = []
     with zookeeper_session(source) as client:
         for child in sorted(client.get_children("/brokers/ids") if client.exists("/brokers/ids") else [], key=int):
@@ -119,7 +128,7 @@ def registered_brokers(source) -> list[BrokerZnode]:
 
 
 def active_controller(source) -> ControllerZnode | None:
-    """The controller named in ``/controller``; None between one controller's loss and the next election."""
+    """The controller named in ``/controller``; None between one controller's loss and the next election (lesson 10)."""
     with zookeeper_session(source) as client:
         try:
             info, stat = _read_json(client, "/controller")
@@ -133,13 +142,13 @@ def active_controller(source) -> ControllerZnode | None:
 
 
 def topic_names(source) -> list[str]:
-    """Every topic with a ``/brokers/topics`` znode, internal ones (``__consumer_offsets``) included."""
+    """Every topic with a ``/brokers/topics`` znode, internal ones (``__consumer_offsets``) included (lesson 10)."""
     with zookeeper_session(source) as client:
         return sorted(client.get_children("/brokers/topics")) if client.exists("/brokers/topics") else []
 
 
 def topic_znode(source, topic: str) -> TopicZnode:
-    """``/brokers/topics/<topic>`` decoded, with every partition's leader and ISR."""
+    """``/brokers/topics/<topic>`` decoded, with every partition's leader and ISR (lesson 10)."""
     with zookeeper_session(source) as client:
         try:
             info, _ = _read_json(client, f"/brokers/topics/{topic}")
@@ -159,7 +168,7 @@ def topic_znode(source, topic: str) -> TopicZnode:
 
 
 def znode_tree(source, path: str = "/", depth: int = 2) -> str:
-    """An indented listing of the znodes under ``path``, ``depth`` levels deep (``(e)`` = ephemeral)."""
+    """An indented listing of the znodes under ``path``, ``depth`` levels deep (``(e)`` = ephemeral) (lesson 10)."""
     lines = []
     with zookeeper_session(source) as client:
         def walk(node: str, level: int) -> None:

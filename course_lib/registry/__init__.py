@@ -10,5 +10,5 @@ __all__ = ["registry_url"]
 
 
 def registry_url() -> str:
-    """``schema.registry.url`` for the course cluster (127.0.0.1: no IPv6 detour for ``localhost``)."""
+    """``schema.registry.url`` for the course cluster (127.0.0.1: no IPv6 detour for ``localhost``) (lesson 09)."""
     return f"http://127.0.0.1:{registry_port()}"

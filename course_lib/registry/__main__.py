@@ -16,6 +16,7 @@ from .store import Registry
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Serve the registry until SIGTERM; the exit status (1: port taken or ``_schemas`` unusable) (course machinery)."""
     parser = argparse.ArgumentParser(prog="python -m course_lib.registry",
                                      description="The course's Confluent-compatible schema registry.")
     parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers")

@@ -265,5 +265,5 @@ class _Server(ThreadingHTTPServer):
 
 
 def make_server(registry: Registry, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    """An HTTP server for ``registry`` bound to ``host:port`` (not yet serving)."""
+    """An HTTP server for ``registry`` bound to ``host:port`` (not yet serving) (course machinery)."""
     return _Server((host, port), _handler_class(Routes(registry)))

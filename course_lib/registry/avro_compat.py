@@ -28,7 +28,7 @@ PROMOTIONS = {
 
 
 def reader_problems(reader: AvroType, writer: AvroType) -> list[str]:
-    """Why ``reader`` cannot read data written with ``writer`` (an empty list: it can)."""
+    """Why ``reader`` cannot read data written with ``writer`` (an empty list: it can) (course machinery)."""
     return _Checker().check(reader, writer, "/")
 
 

@@ -32,12 +32,12 @@ FIELD_KEY_ORDER = ("name", "type", "doc", "default", "order", "aliases")
 
 
 class InvalidAvroSchema(ValueError):
-    """The text is not a valid Avro schema; ``str()`` says why."""
+    """The text is not a valid Avro schema; ``str()`` says why (course machinery)."""
 
 
 @dataclass(eq=False)
 class AvroType:
-    """One node of a resolved schema: a named type appears once, however often it is used."""
+    """One node of a resolved schema: a named type appears once, however often it is used (course machinery)."""
     kind: str  # a primitive name, or record / enum / fixed / array / map / union
     fullname: str | None = None
     aliases: set[str] = field(default_factory=set)  # full names this named type also answers to
@@ -196,7 +196,7 @@ class ParsedAvro:
 
 
 def parse_avro(text: str) -> ParsedAvro:
-    """Check an Avro schema and return its canonical text and resolved type graph."""
+    """Check an Avro schema and return its canonical text and resolved type graph (course machinery)."""
     try:
         schema = json.loads(text)
     except (TypeError, ValueError) as exc:

@@ -45,7 +45,7 @@ COMPATIBLE = frozenset({
 })
 
 def differences(original_model: JsonSchemaModel, update_model: JsonSchemaModel) -> list[tuple[str, str]]:
-    """Every (difference, path) from the original schema to the update."""
+    """Every (difference, path) from the original schema to the update (course machinery)."""
     found: list[tuple[str, str]] = []
     _Diff(found, set()).compare(Node(original_model, original_model.document),
                                 Node(update_model, update_model.document), "#")
@@ -53,7 +53,7 @@ def differences(original_model: JsonSchemaModel, update_model: JsonSchemaModel) 
 
 
 def update_problems(original: JsonSchemaModel, update: JsonSchemaModel) -> list[str]:
-    """Why the update rejects documents the original accepted (empty: it accepts them all)."""
+    """Why the update rejects documents the original accepted (empty: it accepts them all) (course machinery)."""
     return [f"{name} at {path}" for name, path in differences(original, update) if name not in COMPATIBLE]
 
 

@@ -17,7 +17,10 @@ COMBINERS = ("allOf", "anyOf", "oneOf")
 
 
 class JsonSchemaModel:
-    """A JSON Schema document with its local ``$ref``s resolvable (``#/definitions/x``, ``#/$defs/x``)."""
+    """A JSON Schema document with its local ``$ref``s resolvable (``#/definitions/x``, ``#/$defs/x``).
+
+    Course machinery.
+    """
 
     def __init__(self, document):
         self.document = document
@@ -38,7 +41,10 @@ class JsonSchemaModel:
 
 
 class Node:
-    """One schema reduced to a kind: empty (accepts all), false, a type, enum, const, not, combined."""
+    """One schema reduced to a kind: empty (accepts all), false, a type, enum, const, not, combined.
+
+    Course machinery.
+    """
 
     def __init__(self, model: JsonSchemaModel, raw):
         self.model = model

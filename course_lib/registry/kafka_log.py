@@ -21,7 +21,7 @@ TOPIC = "_schemas"
 
 
 class TopicProblem(RuntimeError):
-    """The topic cannot be used (wrong shape, or the cluster did not answer)."""
+    """The topic cannot be used (wrong shape, or the cluster did not answer) (course machinery)."""
 
 
 def _encode(obj) -> bytes | None:
@@ -29,7 +29,7 @@ def _encode(obj) -> bytes | None:
 
 
 class SchemasTopic:
-    """Reads ``_schemas`` into ``apply(key, value)`` on a thread, and writes with acks=all."""
+    """Reads ``_schemas`` into ``apply(key, value)`` on a thread, and writes with acks=all (course machinery)."""
 
     def __init__(self, bootstrap: str, apply, topic: str = TOPIC):
         self.bootstrap = bootstrap

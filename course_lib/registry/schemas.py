@@ -20,18 +20,19 @@ LEVELS = ("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSIT
 
 
 class InvalidSchema(ValueError):
-    """The schema (or its type) is not valid; ``str()`` is the message sent with error 42201."""
+    """The schema (or its type) is not valid; ``str()`` is the message sent with error 42201 (course machinery)."""
 
 
 @dataclass(frozen=True)
 class ParsedSchema:
+    """A checked schema: its type, canonical text and model (``AvroType`` or ``JsonSchemaModel``) (course machinery)."""
     schema_type: str
     canonical: str
     model: object  # AvroType root, or JsonSchemaModel
 
 
 def parse(schema_type: str | None, text, normalize: bool = False) -> ParsedSchema:
-    """Check ``text`` as a schema of ``schema_type`` (AVRO when None) and give its canonical form."""
+    """Check ``text`` as a schema of ``schema_type`` (AVRO when None) and give its canonical form (course machinery)."""
     schema_type = (schema_type or "AVRO").upper()
     if schema_type not in SCHEMA_TYPES:
         raise InvalidSchema(f"Invalid schema type {schema_type}; this registry knows {', '.join(SCHEMA_TYPES)}")
@@ -68,7 +69,7 @@ def _reads(reader: ParsedSchema, writer: ParsedSchema) -> list[str]:
 
 
 def incompatibilities(level: str, new: ParsedSchema, previous: list[ParsedSchema]) -> list[str]:
-    """Why ``new`` breaks ``level`` against ``previous`` (oldest first); empty when it does not.
+    """Why ``new`` breaks ``level`` against ``previous`` (oldest first); empty when it does not (course machinery).
 
     BACKWARD: the new schema reads data written with the old (upgrade consumers first).
     FORWARD: the old schemas read data written with the new (upgrade producers first).

@@ -28,7 +28,7 @@ CONFIG_FIELDS = ("alias", "aliasForDeks", "normalize", "validateFields", "valida
 
 @dataclass(frozen=True)
 class SchemaVersion:
-    """One version of one subject, as stored in a SCHEMA record."""
+    """One version of one subject, as stored in a SCHEMA record (course machinery)."""
     subject: str
     version: int
     id: int
@@ -62,7 +62,7 @@ def parse_version(spec) -> int | None:
 
 
 class Registry:
-    """Answers every question about schemas from memory and makes every change through the log."""
+    """Answers every question about schemas from memory and makes every change through the log (course machinery)."""
 
     def __init__(self, write_timeout: float = 30):
         self.lock = threading.RLock()  # guards the state below (the reader thread writes it)

@@ -31,7 +31,7 @@ def jar_dir(flavour: str) -> Path:
 
 
 def ensure_jars(flavour: str = "kraft", quiet: bool = False) -> Path:
-    """Download the jars for ``flavour`` if the cache is missing or stale; return their directory."""
+    """Download the jars for ``flavour`` if the cache is missing or stale; return their directory (course machinery)."""
     pom = _pom(flavour)
     target = jar_dir(flavour)
     stamp = target / ".pom-sha256"
@@ -57,5 +57,5 @@ def ensure_jars(flavour: str = "kraft", quiet: bool = False) -> Path:
 
 
 def classpath(flavour: str = "kraft") -> str:
-    """A JVM classpath (``dir/*``) for ``flavour``, resolving the jars first if needed."""
+    """A JVM classpath (``dir/*``) for ``flavour``, resolving the jars first if needed (course machinery)."""
     return str(ensure_jars(flavour, quiet=False) / "*")

@@ -17,7 +17,7 @@ _INSTALL_JAVA = "install a JDK 17 or newer (Debian/Ubuntu: `apt-get install open
 
 
 def java_executable() -> str:
-    """The ``java`` to run Kafka with: ``$JAVA_HOME/bin/java`` if set, else the one on PATH."""
+    """The ``java`` to run Kafka with: ``$JAVA_HOME/bin/java`` if set, else the one on PATH (course machinery)."""
     java_home = os.environ.get("JAVA_HOME")
     if java_home and (Path(java_home) / "bin" / "java").exists():
         return str(Path(java_home) / "bin" / "java")
@@ -37,7 +37,7 @@ def parse_java_version(version_output: str) -> int:
 
 
 def java_major_version(java: str | None = None) -> int:
-    """Check that Java is new enough for Kafka 4 and return its major version."""
+    """Check that Java is new enough for Kafka 4 and return its major version (course machinery)."""
     java = java or java_executable()
     output = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
     major = parse_java_version(output)
@@ -50,7 +50,7 @@ _INSTALL_MAVEN = "install it (Debian/Ubuntu: `apt-get install maven`, macOS: `br
 
 
 def maven_executable() -> str:
-    """The ``mvn`` that resolves the Kafka jars from Maven Central, checked to be new enough."""
+    """The ``mvn`` that resolves the Kafka jars from Maven Central, checked to be new enough (course machinery)."""
     found = shutil.which("mvn")
     if not found:
         raise CourseError(f"Maven (`mvn`) was not found and the course needs it once to download Kafka's jars; "
@@ -65,7 +65,7 @@ def maven_executable() -> str:
 
 
 def parse_maven_version(version_output: str) -> tuple[int, ...]:
-    """``(3, 8, 7)`` from ``mvn -v`` output ("Apache Maven 3.8.7 (...)"; colour codes allowed)."""
+    """``(3, 8, 7)`` from ``mvn -v`` output ("Apache Maven 3.8.7 (...)"; colour codes allowed) (course machinery)."""
     match = re.search(r"Apache Maven (\d+)\.(\d+)(?:\.(\d+))?", version_output)
     if not match:
         raise CourseError(f"Could not read Maven's version from `mvn -v` ({version_output.strip()[:80]!r}); "

@@ -71,7 +71,10 @@ def _main_class(tool: str, jar_dir: Path) -> str:
 
 def tool_argv(tool: str, *args: str, flavour: str = "kraft") -> list[str]:
     """The ``java`` command line that runs ``tool`` (a script name like ``kafka-topics``, or a main class) from
-    the ``flavour`` jars (``"kraft"``: Kafka 4; ``"zookeeper"``: Kafka 3.9), logging warnings to stderr."""
+    the ``flavour`` jars (``"kraft"``: Kafka 4; ``"zookeeper"``: Kafka 3.9), logging warnings to stderr.
+
+    Course machinery.
+    """
     jar_dir = ensure_jars(flavour, quiet=True)
     return [java_executable(), *JVM_OPTIONS, f"-Dlog4j2.configurationFile={TOOLS_LOG4J2}",
             "-cp", str(jar_dir / "*"), _main_class(tool, jar_dir), *map(str, args)]
@@ -79,7 +82,10 @@ def tool_argv(tool: str, *args: str, flavour: str = "kraft") -> list[str]:
 
 class ToolRefused(CourseError):
     """A tool printed an ``Error:`` line and exited 0 — ``kafka-consumer-groups`` refusing a reset while the
-    group still has members. Worth retrying, unlike a tool that failed (wrong arguments, a missing commit)."""
+    group still has members. Worth retrying, unlike a tool that failed (wrong arguments, a missing commit).
+
+    Introduced in lesson 11.
+    """
 
 
 @dataclass(frozen=True)
@@ -204,7 +210,7 @@ def parse_dump(text: str) -> tuple[list[DumpedBatch], list[DumpedRecord]]:
 
 def dump_log_segments(path, print_data: bool = True, *extra_args: str, timeout: float = 180
                       ) -> tuple[list[DumpedBatch], list[DumpedRecord]]:
-    """Run Kafka's DumpLogSegments on one ``.log`` file and return its batches and records, parsed."""
+    """Run Kafka's DumpLogSegments on one ``.log`` file and return its batches and records, parsed (lesson 11)."""
     path = Path(path)
     if not path.exists():
         raise CourseError(f"{path} does not exist; list a partition's files with "

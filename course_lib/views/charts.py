@@ -22,7 +22,7 @@ TEXT = 'font-family="DejaVu Sans, Arial, sans-serif" fill="#1a1a1a"'
 
 @dataclass(frozen=True)
 class Series:
-    """One line or one stack of bars: its name (shown in the legend), colour and values."""
+    """One line or one stack of bars: its name (shown in the legend), colour and values (course machinery)."""
     name: str
     color: str
     values: tuple  # line: (x, y) pairs, y None where unknown; bars: one number per category
@@ -62,7 +62,7 @@ def _frame(view: str, title: str, y_label: str, top: float, series: list[Series]
 
 
 def line_chart(view: str, title: str, y_label: str, series: list[Series]) -> str:
-    """Lines over time: each series' values are (unix time, y) pairs; a None y breaks the line."""
+    """Lines over time: each series' values are (unix time, y) pairs; a None y breaks the line (course machinery)."""
     known = [(x, y) for s in series for x, y in s.values if y is not None]
     top = _nice_top(max((y for _, y in known), default=0))
     times = [x for s in series for x, _ in s.values]
@@ -95,7 +95,10 @@ def line_chart(view: str, title: str, y_label: str, series: list[Series]) -> str
 
 
 def bar_chart(view: str, title: str, y_label: str, categories: list[str], series: list[Series]) -> str:
-    """Stacked bars: one bar per category, one coloured block per series (its value for that category)."""
+    """Stacked bars: one bar per category, one coloured block per series (its value for that category).
+
+    Course machinery.
+    """
     top = _nice_top(max((sum(s.values[i] for s in series) for i in range(len(categories))), default=0))
     slot = (WIDTH - LEFT - RIGHT) / max(len(categories), 1)
     parts, plot_top = _frame(view, title, y_label, top, series)

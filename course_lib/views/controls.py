@@ -34,7 +34,7 @@ def _button(text: str, style: str, action) -> widgets.Button:
 
 
 class InstructorControls(LiveView):
-    """Buttons for broker failures, a produce burst and a background consumer group.
+    """Buttons for broker failures, a produce burst and a background consumer group (course machinery).
 
     One refresh = 1 admin call (Metadata) + a TCP probe per broker, to show each broker's state.
     """
@@ -149,5 +149,8 @@ class InstructorControls(LiveView):
 
 def instructor_controls(topic: str, group_id: str, cluster=None, burst: int = 1000,
                         consumer_rate: float | None = None) -> InstructorControls:
-    """Buttons to stop/kill/start brokers, produce ``burst`` records and add/remove consumers of ``group_id``."""
+    """Buttons to stop/kill/start brokers, produce ``burst`` records and add/remove consumers of ``group_id``.
+
+    Course machinery.
+    """
     return InstructorControls(topic, group_id, cluster, burst, consumer_rate)

@@ -28,6 +28,7 @@ __all__ = ["Dashboard", "dashboard", "render_broker_strip"]
 
 
 def render_broker_strip(snapshot: ClusterSnapshot) -> str:
+    """The row of broker badges above the dashboard's tabs (★ marks the active controller) (course machinery)."""
     parts = []
     for b in snapshot.brokers:
         kind = "up" if b.alive and b.registered else "down" if not b.alive else "warn"
@@ -44,6 +45,8 @@ class Dashboard(LiveView):
 
     One refresh = 1 admin call for the broker strip + the visible tab's own refresh (0–5 calls) + the
     hidden history views' (throughput: 2 + 1 per group; each group: 4).
+
+    Returned by ``dashboard`` (lesson 13).
     """
 
     def __init__(self, topic: str, groups=(), cluster=None, interval: float = 1.0, controls: bool = False,
@@ -106,5 +109,5 @@ class Dashboard(LiveView):
 
 
 def dashboard(topic: str, groups=(), cluster=None, interval: float = 1.0, controls: bool = False) -> Dashboard:
-    """The control center for ``topic`` and consumer ``groups``: all views in tabs, live."""
+    """The control center for ``topic`` and consumer ``groups``: all views in tabs, live (lesson 13)."""
     return Dashboard(topic, groups, cluster, interval, controls)

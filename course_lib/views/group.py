@@ -32,6 +32,7 @@ def _table(headers: list[str], rows: list[str], view: str) -> str:
 
 
 def render_members(snapshot: GroupSnapshot, colors: dict[str, str]) -> str:
+    """The members table: each member and the partitions assigned to it (course machinery)."""
     if not snapshot.members:
         return muted(f"No consumer is in group <b>{esc(snapshot.group_id)}</b> right now.")
     rows = [f'<tr data-member="{esc(m.client_id)}"><td style="{TD}">{_pill(m.client_id, colors[m.member_id])}</td>'
@@ -41,6 +42,7 @@ def render_members(snapshot: GroupSnapshot, colors: dict[str, str]) -> str:
 
 
 def render_partitions(snapshot: GroupSnapshot, colors: dict[str, str], names: dict[str, str]) -> str:
+    """The partitions table: owner, committed offset, log end and lag of each partition (course machinery)."""
     rows = []
     for p in snapshot.partitions:
         owner = _pill(names[p.owner], colors[p.owner]) if p.owner in colors else '<span style="color:#777">unassigned</span>'
@@ -54,6 +56,7 @@ def render_partitions(snapshot: GroupSnapshot, colors: dict[str, str], names: di
 
 
 def render_history(history: tuple[RebalanceEvent, ...]) -> str:
+    """The rebalances this view has seen, newest first (empty when none) (course machinery)."""
     if not history:
         return ""
     rows = [f'<tr><td style="{TD}">#{e.number}</td><td style="{TD}">{time.strftime("%H:%M:%S", time.localtime(e.at))}</td>'
@@ -66,7 +69,7 @@ def render_history(history: tuple[RebalanceEvent, ...]) -> str:
 
 
 class GroupView(LiveView):
-    """Live view of consumer group ``group_id``.
+    """Live view of consumer group ``group_id`` (returned by ``group_view``, lesson 05).
 
     One refresh = 4 admin calls (DescribeGroups, OffsetFetch, Metadata, ListOffsets). Kafka does not
     report a classic group's generation id to admin clients, so rebalances are numbered as this view

@@ -18,7 +18,7 @@ __all__ = ["LiveView", "close_widget_tree"]
 
 
 def close_widget_tree(widget) -> None:
-    """Close ``widget`` and every widget inside it (their models in the front end go too)."""
+    """Close ``widget`` and every widget inside it (their models in the front end go too) (course machinery)."""
     for child in getattr(widget, "children", ()):
         if isinstance(child, LiveView):
             child.close()
@@ -28,7 +28,10 @@ def close_widget_tree(widget) -> None:
 
 
 class LiveView(widgets.VBox):
-    """Subclasses implement ``snapshot()`` (cluster → dataclass) and ``render(snapshot)`` (→ widgets)."""
+    """Subclasses implement ``snapshot()`` (cluster → dataclass) and ``render(snapshot)`` (→ widgets).
+
+    Course machinery.
+    """
 
     keeps_history = False  # True: its picture is a history (rates, rebalances), so a dashboard refreshes it even hidden
 

@@ -69,7 +69,7 @@ def _offset(value: int | None) -> str:
 
 
 def render_offsets(snapshot: TopicLogSnapshot) -> str:
-    """The view's HTML for one snapshot."""
+    """The view's HTML for one snapshot (course machinery)."""
     group_heads = "".join(f'<th style="{TD}">committed by<br>{esc(g)}</th>' for g in snapshot.groups)
     rows = []
     for log in snapshot.partitions:
@@ -94,7 +94,10 @@ def render_offsets(snapshot: TopicLogSnapshot) -> str:
 
 
 class OffsetsView(LiveView):
-    """Live log of ``topic``. One refresh = 3 admin calls + 1 per group, plus listing the data dirs."""
+    """Live log of ``topic``. One refresh = 3 admin calls + 1 per group, plus listing the data dirs.
+
+    Returned by ``offsets_view`` (lesson 08).
+    """
 
     def __init__(self, topic: str, groups=(), cluster=None, interval: float = 1.0, autostart: bool = True):
         self.topic = topic

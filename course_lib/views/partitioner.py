@@ -29,7 +29,7 @@ def _strip(partitions: int, java: int | None, python: int | None) -> str:
 
 
 def render_partitioner(key: str, partitions: int) -> str:
-    """The HTML for ``key`` over ``partitions`` partitions (pure)."""
+    """The HTML for ``key`` over ``partitions`` partitions (pure) (course machinery)."""
     data = key_bytes(key)
     java = partition_for(data, partitions, "murmur2_random")
     python = partition_for(data, partitions, "consistent_random")
@@ -57,7 +57,10 @@ def render_partitioner(key: str, partitions: int) -> str:
 
 
 class PartitionerView(widgets.VBox):
-    """A key box and a partition-count slider; the table below updates as you type."""
+    """A key box and a partition-count slider; the table below updates as you type.
+
+    Returned by ``partitioner_view`` (lesson 02).
+    """
 
     def __init__(self, key: str = "customer-42", partitions: int = 6):
         self.key = widgets.Text(value=key, description="key", continuous_update=True,

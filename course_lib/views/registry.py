@@ -16,6 +16,7 @@ TD = f"padding:6px 14px;border-bottom:1px solid #ddd;font-size:{BODY_PX}px;text-
 
 
 def render_registry(snapshot: RegistrySnapshot) -> str:
+    """The view's HTML for one snapshot: the subjects, or why there are none (course machinery)."""
     if not snapshot.reachable:
         return title("Schema registry") + muted(
             f"No schema registry is running at {esc(snapshot.url)} — lessons 09 and later start one.")
@@ -28,7 +29,10 @@ def render_registry(snapshot: RegistrySnapshot) -> str:
 
 
 class RegistryView(LiveView):
-    """Subjects of the course's schema registry. One refresh = 1 HTTP GET, no Kafka admin call."""
+    """Subjects of the course's schema registry. One refresh = 1 HTTP GET, no Kafka admin call.
+
+    Returned by ``registry_view`` (lesson 09).
+    """
 
     def __init__(self, url: str | None = None, interval: float = 5.0, autostart: bool = True):
         self.url = url

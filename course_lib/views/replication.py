@@ -57,7 +57,7 @@ def _cell(partition: PartitionState, broker: BrokerState) -> str:
 
 
 def render_replication(snapshot: ClusterSnapshot) -> str:
-    """The view's HTML for one snapshot (a pure function: the browser test checks its attributes)."""
+    """The view's HTML for one snapshot (a pure function: the browser test checks its attributes) (course machinery)."""
     brokers = {b.node_id: b for b in snapshot.brokers}
     header = "".join(_broker_header(b) for b in snapshot.brokers)
     rows = []
@@ -87,7 +87,10 @@ def render_replication(snapshot: ClusterSnapshot) -> str:
 
 
 class ReplicationView(LiveView):
-    """Live replication state of ``topics``. One refresh = 1 admin call (Metadata) + a TCP probe per broker."""
+    """Live replication state of ``topics``. One refresh = 1 admin call (Metadata) + a TCP probe per broker.
+
+    Returned by ``replication_view`` (lesson 06).
+    """
 
     def __init__(self, topics, cluster=None, interval: float = 1.0, autostart: bool = True):
         self.topics = (topics,) if isinstance(topics, str) else tuple(topics)

@@ -29,36 +29,42 @@ DOWN_STRIPES = "repeating-linear-gradient(45deg, #d9d9d9 0 10px, #f5f5f5 10px 20
 
 
 def esc(value) -> str:
+    """``value`` as text, HTML-escaped (course machinery)."""
     return escape(str(value))
 
 
 def member_color(index: int) -> str:
+    """The colour of the ``index``-th member (the palette repeats) (course machinery)."""
     return MEMBER_COLORS[index % len(MEMBER_COLORS)]
 
 
 def badge(text: str, kind: str = "info", fill: str | None = None) -> str:
+    """A coloured label: ``kind``'s colours from ``COLORS``, or white on ``fill`` (course machinery)."""
     bg, fg = COLORS[kind] if fill is None else (fill, "#ffffff")
     return (f'<span style="background:{bg};color:{fg};padding:2px 10px;border-radius:6px;'
             f'font-weight:bold;white-space:nowrap">{esc(text)}</span>')
 
 
 def title(text: str, extra: str = "") -> str:
+    """A view's title line, with ``extra`` HTML after it (course machinery)."""
     return (f'<div style="{FONT};font-size:{TITLE_PX}px;font-weight:bold;margin:4px 0 10px 0;color:#1a1a1a">'
             f'{esc(text)} {extra}</div>')
 
 
 def muted(text: str) -> str:
+    """A small grey note (course machinery)."""
     return f'<div style="{FONT};font-size:{SMALL_PX}px;color:#555;margin-top:6px">{text}</div>'
 
 
 def banner(text: str, kind: str = "down") -> str:
+    """A full-width message in ``kind``'s colours (a broker down, a view stopped) (course machinery)."""
     bg, fg = COLORS[kind]
     return (f'<div data-banner="{kind}" style="{FONT};font-size:{BODY_PX}px;background:{bg};color:{fg};'
             f'padding:8px 14px;border-radius:6px;margin:6px 0">{esc(text)}</div>')
 
 
 def legend(items: list[tuple[str, str, str]]) -> str:
-    """A row of (fill, text colour, label) swatches."""
+    """A row of (fill, text colour, label) swatches (course machinery)."""
     swatches = "".join(
         f'<span style="display:inline-block;margin-right:18px;white-space:nowrap">'
         f'<span style="display:inline-block;width:26px;height:20px;vertical-align:middle;background:{bg};'

@@ -19,7 +19,10 @@ __all__ = ["ThroughputView", "throughput_view"]
 
 
 class ThroughputView(LiveView):
-    """Live produce/consume rates of ``topic``. One refresh = 2 admin calls + 1 per group."""
+    """Live produce/consume rates of ``topic``. One refresh = 2 admin calls + 1 per group.
+
+    Returned by ``throughput_view`` (lesson 12).
+    """
 
     keeps_history = True
 
@@ -66,5 +69,5 @@ class ThroughputView(LiveView):
 
 
 def throughput_view(topic: str, groups=(), cluster=None, interval: float = 1.0) -> ThroughputView:
-    """Plot how many records per second go into ``topic`` and are consumed by ``groups``, live."""
+    """Plot how many records per second go into ``topic`` and are consumed by ``groups``, live (lesson 12)."""
     return ThroughputView(topic, groups, cluster, interval)

@@ -16,7 +16,7 @@ PROBE_TIMEOUT = 0.3  # seconds a view waits for a broker's port: a dead one must
 
 @dataclass(frozen=True)
 class BrokerState:
-    """One broker as a view shows it."""
+    """One broker as a view shows it (course machinery)."""
     node_id: int
     port: int
     alive: bool        # its port accepts connections now
@@ -32,7 +32,7 @@ class BrokerState:
 
 
 def broker_states(cluster, registered: set[int] | None) -> tuple[BrokerState, ...]:
-    """Each node's state; ``registered`` = broker ids in the metadata (None: metadata unavailable).
+    """Each node's state; ``registered`` = broker ids in the metadata (None: metadata unavailable) (course machinery).
 
     No admin call: one TCP connect per broker and the controller from the cluster's quorum files.
     """

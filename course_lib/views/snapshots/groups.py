@@ -22,6 +22,7 @@ SETTLED_STATES = ("STABLE", "EMPTY")
 
 @dataclass(frozen=True)
 class MemberState:
+    """One member of a group: its ids, host and assigned partitions (course machinery)."""
     member_id: str
     client_id: str
     host: str
@@ -30,6 +31,7 @@ class MemberState:
 
 @dataclass(frozen=True)
 class PartitionLag:
+    """One partition of the group's topics: owner, committed offset, log end and lag (course machinery)."""
     topic: str
     partition: int
     owner: str | None          # member_id of the member assigned this partition
@@ -46,6 +48,7 @@ class PartitionLag:
 
 @dataclass(frozen=True)
 class GroupSnapshot:
+    """The group at one moment: state, coordinator, members and partitions (``error``: why not) (course machinery)."""
     taken_at: float
     group_id: str
     state: str
@@ -66,7 +69,7 @@ class GroupSnapshot:
 
 @dataclass(frozen=True)
 class RebalanceEvent:
-    """The group as it settled after one rebalance."""
+    """The group as it settled after one rebalance (course machinery)."""
     number: int                                  # rebalances observed by the view, from 1
     at: float
     state: str                                   # STABLE, or EMPTY when the last member left
@@ -89,6 +92,8 @@ def group_snapshot(link, group_id: str, topics: tuple[str, ...] = ()) -> GroupSn
 
     Cost: 4 admin calls (DescribeGroups, OffsetFetch, Metadata, ListOffsets). Never raises for a
     dead broker: the snapshot carries ``error`` instead.
+
+    Course machinery.
     """
     timeout = link.timeout
     try:
@@ -121,6 +126,8 @@ def track_rebalances(history: tuple[RebalanceEvent, ...], current: GroupSnapshot
 
     Only settled groups (STABLE or EMPTY) count: in the middle of a rebalance the members have no
     assignment yet, and recording that would make one rebalance look like two.
+
+    Course machinery.
     """
     if current.error or current.state not in SETTLED_STATES:
         return history

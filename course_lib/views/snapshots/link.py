@@ -13,7 +13,7 @@ __all__ = ["ClusterLink"]
 
 
 class ClusterLink:
-    """The cluster object (for node ports, data dirs, the controller) plus an ``AdminClient``."""
+    """The cluster object (for node ports, data dirs, the controller) plus an ``AdminClient`` (course machinery)."""
 
     def __init__(self, cluster, timeout: float = 1.5):
         self.cluster = cluster

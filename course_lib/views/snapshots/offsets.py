@@ -18,6 +18,7 @@ __all__ = ["PartitionLog", "Segment", "TopicLogSnapshot", "segments_on_disk", "t
 
 @dataclass(frozen=True)
 class PartitionLog:
+    """One partition's log: leader, log start, high watermark, groups' commits, segments on disk (course machinery)."""
     partition: int
     leader: int | None
     log_start: int | None
@@ -35,6 +36,10 @@ class PartitionLog:
 
 @dataclass(frozen=True)
 class TopicLogSnapshot:
+    """The topic's log at one moment, partition by partition (``error``: why it could not be read).
+
+    Course machinery.
+    """
     taken_at: float
     topic: str
     groups: tuple[str, ...]
@@ -44,7 +49,7 @@ class TopicLogSnapshot:
 
 
 def segments_on_disk(cluster, topic: str, partition: int) -> tuple[tuple[int, tuple[Segment, ...]], ...] | None:
-    """(broker, segments by base offset) for each broker holding a replica on this machine's disk.
+    """(broker, segments by base offset) for each broker holding a replica on this machine's disk (course machinery).
 
     The newest ``.log`` file is the active segment. None when the cluster's data is not on local disks
     (the Docker stack). No admin call.
@@ -64,7 +69,7 @@ def segments_on_disk(cluster, topic: str, partition: int) -> tuple[tuple[int, tu
 
 
 def topic_log_snapshot(link, topic: str, groups: tuple[str, ...] = (), disk: bool = True) -> TopicLogSnapshot:
-    """Log-start, high watermark and each group's committed offset per partition, plus segment files.
+    """Log-start, high watermark and each group's committed offset per partition, plus segment files (course machinery).
 
     Cost: 3 admin calls (Metadata, ListOffsets earliest, ListOffsets latest) + 1 OffsetFetch per
     group; segment files are read from the local data dirs (``disk=False`` skips them).

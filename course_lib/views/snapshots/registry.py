@@ -17,6 +17,7 @@ __all__ = ["RegistrySnapshot", "registry_snapshot"]
 
 @dataclass(frozen=True)
 class RegistrySnapshot:
+    """The registry at one moment: whether it answered, and its subjects (course machinery)."""
     taken_at: float
     url: str
     reachable: bool
@@ -25,7 +26,7 @@ class RegistrySnapshot:
 
 
 def registry_snapshot(url: str | None = None, timeout: float = 0.5) -> RegistrySnapshot:
-    """``GET /subjects``: 1 HTTP request, no Kafka admin call."""
+    """``GET /subjects``: 1 HTTP request, no Kafka admin call (course machinery)."""
     url = url or registry_url()
     try:
         with urllib.request.urlopen(f"{url}/subjects", timeout=timeout) as reply:

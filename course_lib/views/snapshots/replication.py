@@ -20,6 +20,7 @@ ROLES = ("leader", "in-sync", "out-of-sync", "none")
 
 @dataclass(frozen=True)
 class PartitionState:
+    """One partition: leader (None: offline), replicas and in-sync replicas (course machinery)."""
     topic: str
     partition: int
     leader: int | None                  # None: offline, no leader at all
@@ -47,6 +48,7 @@ class PartitionState:
 
 @dataclass(frozen=True)
 class ClusterSnapshot:
+    """Brokers and partitions at one moment (``error``: why the metadata could not be read) (course machinery)."""
     taken_at: float
     brokers: tuple[BrokerState, ...]
     partitions: tuple[PartitionState, ...]
@@ -67,7 +69,7 @@ class ClusterSnapshot:
 
 
 def cluster_snapshot(link, topics: list[str] | tuple[str, ...]) -> ClusterSnapshot:
-    """Brokers (up/down, controller) and the replica state of every partition of ``topics``.
+    """Brokers (up/down, controller) and the replica state of every partition of ``topics`` (course machinery).
 
     Cost: 1 admin call (Metadata) + one TCP connect per broker. Never raises for a dead broker or
     even a dead cluster: the snapshot then carries ``error`` and the brokers' states.

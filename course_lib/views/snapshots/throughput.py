@@ -17,6 +17,7 @@ __all__ = ["OffsetTotals", "ThroughputPoint", "offset_totals", "rates"]
 
 @dataclass(frozen=True)
 class OffsetTotals:
+    """High watermarks and the groups' committed offsets at one moment: what ``rates`` compares (course machinery)."""
     taken_at: float
     topic: str
     produced: dict              # (topic, partition) → high watermark, where known
@@ -27,13 +28,14 @@ class OffsetTotals:
 
 @dataclass(frozen=True)
 class ThroughputPoint:
+    """Records per second produced, and consumed per group, between two ``OffsetTotals`` (course machinery)."""
     at: float
     produced_per_s: float | None
     consumed_per_s: dict        # group → records/s (None: not measurable this time)
 
 
 def offset_totals(link, topic: str, groups: tuple[str, ...] = ()) -> OffsetTotals:
-    """Current high watermarks and committed offsets. Cost: 2 admin calls + 1 per group."""
+    """Current high watermarks and committed offsets. Cost: 2 admin calls + 1 per group (course machinery)."""
     try:
         leaders = partition_leaders(link.metadata(), [topic])
     except KafkaException as exc:
@@ -53,7 +55,10 @@ def _rate(before: dict, after: dict, seconds: float) -> float | None:
 
 
 def rates(previous: OffsetTotals, current: OffsetTotals) -> ThroughputPoint:
-    """Records per second between two totals, over the partitions known in both (a dead leader drops out)."""
+    """Records per second between two totals, over the partitions known in both (a dead leader drops out).
+
+    Course machinery.
+    """
     seconds = current.taken_at - previous.taken_at
     return ThroughputPoint(current.taken_at, _rate(previous.produced, current.produced, seconds),
                            {g: _rate(previous.consumed.get(g, {}), offsets, seconds)

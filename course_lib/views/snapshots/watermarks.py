@@ -14,7 +14,10 @@ __all__ = ["committed_offsets", "partition_leaders", "watermarks"]
 
 
 def partition_leaders(metadata, topics) -> dict[tuple[str, int], int | None]:
-    """(topic, partition) → leader id (None when offline) for every partition of ``topics`` that exists."""
+    """(topic, partition) → leader id (None when offline) for every partition of ``topics`` that exists.
+
+    Course machinery.
+    """
     leaders = {}
     for topic in topics:
         described = metadata.topics.get(topic)
@@ -29,6 +32,8 @@ def watermarks(link, leaders: dict[tuple[str, int], int | None], spec: str = "la
     """``spec`` ('latest' = high watermark, 'earliest' = log-start) per partition; None where unknown.
 
     Cost: 1 admin call (ListOffsets), none when no partition has a reachable leader.
+
+    Course machinery.
     """
     ports = {node.node_id: node.port for node in link.cluster.nodes}
     reachable = {leader: port_accepts(ports[leader], timeout=PROBE_TIMEOUT) for leader in set(leaders.values())
@@ -53,7 +58,10 @@ def watermarks(link, leaders: dict[tuple[str, int], int | None], spec: str = "la
 
 
 def committed_offsets(link, group: str, partitions: list[tuple[str, int]]) -> dict[tuple[str, int], int | None]:
-    """``group``'s committed offset per partition (None: no commit). Cost: 1 admin call (OffsetFetch)."""
+    """``group``'s committed offset per partition (None: no commit). Cost: 1 admin call (OffsetFetch).
+
+    Course machinery.
+    """
     request = ConsumerGroupTopicPartitions(group, [TopicPartition(t, p) for t, p in partitions])
     try:
         reply = link.admin.list_consumer_group_offsets([request], request_timeout=link.timeout)[group].result()
