@@ -35,7 +35,7 @@ from ..errors import CourseError
 from ..session import cluster_or_course
 from ..waiting import poll_until
 
-__all__ = ["Member", "Group", "ThroughputRow", "measure_throughput"]
+__all__ = ["Member", "Group", "ConsumerRun", "ThroughputRow", "measure_throughput"]
 
 # Quick enough for a lesson: the broker's smallest allowed session (group.min.session.timeout.ms = 6 s).
 TEACHING_CONFIG = {"session.timeout.ms": 6000, "heartbeat.interval.ms": 1000, "auto.offset.reset": "earliest",
@@ -403,19 +403,30 @@ def _close_all_groups() -> None:
 
 
 @dataclass(frozen=True)
-class ThroughputRow:
+class ConsumerRun:
+    """One measured consumer-group run: ``records`` read by ``consumers`` members in ``seconds``."""
+    label: str
+    partitions: int
     consumers: int
     records: int
     seconds: float
-    idle: int  # members that got no partition
+    idle: int = 0  # members that got no partition
+
+    @property
+    def records_per_second(self) -> float:
+        return self.records / self.seconds if self.seconds > 0 else 0.0
 
     @property
     def records_per_s(self) -> float:
-        return self.records / self.seconds if self.seconds > 0 else float("inf")
+        """Lesson 05's name for ``records_per_second``."""
+        return self.records_per_second
+
+
+ThroughputRow = ConsumerRun  # lesson 05's name for the same result
 
 
 def measure_throughput(topic: str, counts=(1, 2, 3, 6), work_ms: float = 0, cluster=None,
-                       timeout: float = 120, **config) -> list[ThroughputRow]:
+                       timeout: float = 120, **config) -> list[ConsumerRun]:
     """For each member count: a fresh group joins, settles while held, then reads all of ``topic``; timed.
 
     The clock runs from ``release()`` to the last record, so joining and rebalancing are not counted.
@@ -435,7 +446,8 @@ def measure_throughput(topic: str, counts=(1, 2, 3, 6), work_ms: float = 0, clus
             group.wait_consumed(total, timeout)
             last = max(c.at for c in group.consumed)
             idle = sum(1 for m in group.running if not m.assignment)
-        rows.append(ThroughputRow(count, total, last - started, idle))
+            partitions = len(group.partitions)
+        rows.append(ConsumerRun(f"{count} consumers", partitions, count, total, last - started, idle))
     return rows
 
 

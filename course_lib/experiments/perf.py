@@ -24,6 +24,7 @@ from ..clients.admin import create_topic, describe_topic
 from ..log.batches import data_batches
 from ..connection import client_config, reason
 from ..errors import CourseError
+from .groups import ConsumerRun
 from ..session import cluster_or_course
 
 __all__ = ["ProducerRun", "ConsumerRun", "payloads", "measure_producer", "sweep_producer", "measure_consumers",
@@ -57,21 +58,6 @@ class ProducerRun:
     @property
     def mb_per_second(self) -> float:
         return self.records_per_second * self.record_size / MB
-
-
-@dataclass(frozen=True)
-class ConsumerRun:
-    """One measured consumer-group run."""
-    label: str
-    partitions: int
-    consumers: int
-    records: int
-    seconds: float  # first record received to last
-
-    @property
-    def records_per_second(self) -> float:
-        return self.records / self.seconds if self.seconds > 0 else 0.0
-
 
 
 def payloads(count: int, size: int, seed: int = 12) -> list[bytes]:
