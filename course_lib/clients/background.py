@@ -1,6 +1,7 @@
 """Consumers that run in the background: the members of a consumer group, and the runner that starts them.
 
-Every background consumer group of the course is a ``GroupRunner``: lesson 05's ``experiments.groups.Group``
+Every background consumer group of the course is a ``GroupRunner``: lesson 02's
+``experiments.placement.ConsumerGroup`` (who reads which partition), lesson 05's ``experiments.groups.Group``
 (grow, shrink, crash, watch the assignment), ``experiments.perf.measure_consumers`` (lesson 12) and the
 dashboard's ``views.BackgroundGroup`` (Add/Remove consumer buttons). A member is a thread, or a child process
 when it must be able to *crash*; it records its assignment (and every change of it) and what it consumed.
@@ -28,6 +29,7 @@ from confluent_kafka import Consumer, KafkaException
 
 from ..connection import client_config
 from ..errors import CourseError
+from .records import Record, from_message
 
 __all__ = ["Consumed", "Member", "GroupRunner", "close_at_exit", "forget_at_exit"]
 
@@ -42,9 +44,10 @@ class _PollLoop:
     """The consumer loop one member runs, in a thread or a child process; reports through ``emit``."""
 
     def __init__(self, config: dict, topics: list[str], emit, stop: threading.Event, hold: threading.Event,
-                 work_ms: float, rate: float | None = None):
+                 work_ms: float, rate: float | None = None, records: bool = False):
         self.config, self.topics, self.emit = config, topics, emit
         self.stop, self.hold, self.work_ms, self.rate = stop, hold, work_ms, rate
+        self.records = records  # also emit each record whole (a thread member only: a Record is no JSON)
         self.paused = False
 
     def _on_assign(self, consumer, partitions):
@@ -78,7 +81,7 @@ class _PollLoop:
                 if self.paused and not self.hold.is_set():
                     consumer.resume(consumer.assignment())
                     self.paused = False
-                batch = []
+                batch, whole = [], []
                 # paced: one record at a time, so each is counted (and its offset stored) when it is read
                 for message in consumer.consume(1 if self.rate else 100, timeout=0.1):
                     if message.error() is not None:
@@ -90,6 +93,10 @@ class _PollLoop:
                     key = message.key()
                     batch.append((message.topic(), message.partition(), message.offset(),
                                   key.decode(errors="replace") if key is not None else None))
+                    if self.records:
+                        whole.append(from_message(message))
+                if whole:
+                    self.emit("records", whole)
                 if batch:
                     self.emit("consumed", batch)
                 if self.rate and batch:  # a slow consumer, to make lag visible; a stop ends the wait
@@ -117,6 +124,7 @@ class Member:
         self.assignment: tuple[tuple[str, int], ...] = ()
         self.history: list[tuple[float, tuple[tuple[str, int], ...]]] = []  # (when, assignment) per change
         self.consumed: list[Consumed] = []
+        self.records: list[Record] = []  # whole records, for a runner made with records=True
         self.error: str | None = None
         self._lock = threading.Lock()
 
@@ -132,6 +140,8 @@ class Member:
                 self._count += len(data)
                 if self.keep:
                     self.consumed.extend(Consumed(t, p, o, k, now) for t, p, o, k in data)
+            elif kind == "records":
+                self.records.extend(data)
             elif kind == "failed":
                 self.error, self.state = data, "failed"
 
@@ -154,10 +164,10 @@ class Member:
 
 class _ThreadMember(Member):
     def __init__(self, name: str, config: dict, topics: list[str], hold: threading.Event, work_ms: float,
-                 rate: float | None = None, keep: bool = True):
+                 rate: float | None = None, keep: bool = True, records: bool = False):
         super().__init__(name, process=False, keep=keep)
         self._stop = threading.Event()
-        self._loop = _PollLoop(config, topics, self._event, self._stop, hold, work_ms, rate)
+        self._loop = _PollLoop(config, topics, self._event, self._stop, hold, work_ms, rate, records)
         self._thread = threading.Thread(target=self._run, name=f"course-member-{name}", daemon=True)
         self._thread.start()
 
@@ -189,7 +199,8 @@ class _ProcessMember(Member):
         super().__init__(name, process=True)
         self._hold = hold
         spec = json.dumps({"config": config, "topics": topics, "work_ms": work_ms, "hold": hold.is_set()})
-        self._child = subprocess.Popen([sys.executable, "-m", "course_lib.clients.background", spec], stdin=subprocess.PIPE,
+        self._child = subprocess.Popen([sys.executable, "-m", "course_lib.clients.background", spec],
+                                       stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
         self._reader = threading.Thread(target=self._read, name=f"course-member-{name}-reader", daemon=True)
         self._reader.start()
@@ -263,15 +274,17 @@ class GroupRunner:
     ``config`` is the full client configuration of every member (``group.id`` and ``client.id`` are added);
     ``name`` makes each member's client id from ``group_id`` and its ``number``. ``work_ms``: each record costs
     that long; ``rate``: at most that many records/s per member (a stop does not wait for it); ``keep=False``:
-    members only count their records. ``Group`` (lesson 05) and ``views.BackgroundGroup`` (the dashboard) are
-    this runner with more on top. Members still running at interpreter exit are closed then.
+    members only count their records; ``records=True``: thread members also keep each ``Record`` whole.
+    ``Group`` (lesson 05), ``placement.ConsumerGroup`` (lesson 02) and ``views.BackgroundGroup``
+    (the dashboard) are this runner with more on top. Members still running at interpreter exit are closed then.
     """
 
     def __init__(self, bootstrap_servers: str, group_id: str, topics: list[str] | str, config: dict,
-                 name: str = "{group_id}-{number}", work_ms: float = 0, rate: float | None = None, keep: bool = True):
+                 name: str = "{group_id}-{number}", work_ms: float = 0, rate: float | None = None, keep: bool = True,
+                 records: bool = False):
         self.topics = [topics] if isinstance(topics, str) else list(topics)
         self.group_id, self.config = group_id, config
-        self.work_ms, self.rate, self.keep = work_ms, rate, keep
+        self.work_ms, self.rate, self.keep, self.records = work_ms, rate, keep, records
         self.members: list[Member] = []
         self._bootstrap, self._name = bootstrap_servers, name
         self._numbers = itertools.count(1)
@@ -288,7 +301,8 @@ class GroupRunner:
                 config = {k: v for k, v in config.items() if k not in ("logger", "error_cb")}
                 member = _ProcessMember(name, config, self.topics, self._hold, self.work_ms)
             else:
-                member = _ThreadMember(name, config, self.topics, self._hold, self.work_ms, self.rate, self.keep)
+                member = _ThreadMember(name, config, self.topics, self._hold, self.work_ms, self.rate, self.keep,
+                                       self.records)
             self.members.append(member)
             close_at_exit(self, timeout=5)  # again after a close(): a runner can be reused
             return member
