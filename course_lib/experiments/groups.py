@@ -30,7 +30,7 @@ from ..errors import CourseError
 from ..session import cluster_or_course
 from ..waiting import poll_until
 
-__all__ = ["Member", "Consumed", "Group", "ConsumerRun", "ThroughputRow", "measure_throughput"]
+__all__ = ["Member", "Consumed", "Group", "ConsumerRun", "measure_throughput"]
 
 # Quick enough for a lesson: the broker's smallest allowed session (group.min.session.timeout.ms = 6 s).
 TEACHING_CONFIG = {"session.timeout.ms": 6000, "heartbeat.interval.ms": 1000, "auto.offset.reset": "earliest",
@@ -187,7 +187,6 @@ class ConsumerRun:
         return self.records_per_second
 
 
-ThroughputRow = ConsumerRun  # lesson 05's name for the same result
 
 
 def measure_throughput(topic: str, counts=(1, 2, 3, 6), work_ms: float = 0, cluster=None,
