@@ -181,13 +181,6 @@ class ConsumerRun:
     def records_per_second(self) -> float:
         return self.records / self.seconds if self.seconds > 0 else 0.0
 
-    @property
-    def records_per_s(self) -> float:
-        """Lesson 05's name for ``records_per_second``."""
-        return self.records_per_second
-
-
-
 
 def measure_throughput(topic: str, counts=(1, 2, 3, 6), work_ms: float = 0, cluster=None,
                        timeout: float = 120, **config) -> list[ConsumerRun]:
