@@ -4,26 +4,26 @@
 ``produce`` to the last delivery report, and each record's latency from ``produce`` to its delivery
 report — the same definition Kafka's own ``ProducerPerformance`` uses, so ``producer_performance``
 (which runs that Java tool from the course's jars) can be compared on the same cluster.
-``measure_consumers`` times a consumer group reading a topic.
+``measure_consumers`` times a consumer group (lesson 05's ``groups.Group``) reading a topic.
 
 Numbers from one laptop are noisy and small; what matters is how they move when one setting changes.
 """
 
 import random
 import re
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
 from functools import partial
 from statistics import mean
 
-from confluent_kafka import Consumer, KafkaException, Producer
+from confluent_kafka import KafkaException, Producer
 
-from ..clients.admin import create_topic, describe_topic
+from ..clients.admin import create_topic
 from ..log.batches import data_batches
 from ..connection import client_config, reason
 from ..errors import CourseError
+from .groups import ConsumerRun, Group
 from ..session import cluster_or_course
 
 __all__ = ["ProducerRun", "ConsumerRun", "payloads", "measure_producer", "sweep_producer", "measure_consumers",
@@ -57,21 +57,6 @@ class ProducerRun:
     @property
     def mb_per_second(self) -> float:
         return self.records_per_second * self.record_size / MB
-
-
-@dataclass(frozen=True)
-class ConsumerRun:
-    """One measured consumer-group run."""
-    label: str
-    partitions: int
-    consumers: int
-    records: int
-    seconds: float  # first record received to last
-
-    @property
-    def records_per_second(self) -> float:
-        return self.records / self.seconds if self.seconds > 0 else 0.0
-
 
 
 def payloads(count: int, size: int, seed: int = 12) -> list[bytes]:
@@ -177,44 +162,25 @@ def sweep_producer(setting: str, values, records: int = 5000, record_size: int =
 
 def measure_consumers(topic: str, consumers: int, expected: int, cluster=None, timeout: float = 60,
                       label: str | None = None) -> ConsumerRun:
-    """Read ``expected`` records of ``topic`` with a new group of ``consumers`` consumers (one thread each)
-    and time it from the first record received to the last."""
+    """Read ``expected`` records of ``topic`` with a new group of ``consumers`` consumers (one thread each,
+    a ``groups.Group``) and time it from the first record received to the last."""
     if consumers < 1:
         raise CourseError("A consumer group needs at least one consumer; pass consumers=1 or more.")
-    bootstrap = cluster_or_course(cluster).bootstrap_servers
-    group = f"perf-{uuid.uuid4().hex[:8]}"
-    lock = threading.Lock()
-    state = {"count": 0, "first": None, "last": None}
-    stop = threading.Event()
-    deadline = time.monotonic() + timeout
-
-    def member():
-        with Consumer(client_config(bootstrap, group_id=group, auto_offset_reset="earliest",
-                                    enable_auto_commit=False, fetch_wait_max_ms=50)) as client:
-            client.subscribe([topic])
-            while not stop.is_set() and time.monotonic() < deadline:
-                batch = [m for m in client.consume(1000, timeout=0.2) if not m.error()]
-                if not batch:
-                    continue
-                now = time.perf_counter()
-                with lock:
-                    state["first"] = state["first"] or now
-                    state["last"] = now
-                    state["count"] += len(batch)
-                    if state["count"] >= expected:
-                        stop.set()
-
-    threads = [threading.Thread(target=member, name=f"perf-consumer-{i}") for i in range(consumers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if state["count"] < expected:
-        raise CourseError(f"The group read {state['count']} of {expected} records of {topic!r} within {timeout:.0f} s; "
-                          "produce them first, or give it more time.")
-    partitions = len(describe_topic(topic, cluster).partitions)
+    with Group(topic, group_id=f"perf-{uuid.uuid4().hex[:8]}", cluster=cluster, enable_auto_commit=False,
+               fetch_wait_max_ms=50) as group:
+        group.start(consumers)
+        try:
+            group.wait_consumed(expected, timeout)
+        except CourseError:
+            group._failed()  # a member that failed says why
+            read = len(group.consumed)
+            raise CourseError(f"The group read {read} of {expected} records of {topic!r} within {timeout:.0f} s; "
+                              "produce them first, or give it more time.") from None
+        consumed = group.consumed  # what it read until then: records arriving later do not count
+        partitions = len(group.partitions)
+    first, last = min(c.at for c in consumed), max(c.at for c in consumed)
     return ConsumerRun(label or f"{partitions} partitions, {consumers} consumers", partitions, consumers,
-                       state["count"], state["last"] - state["first"])
+                       len(consumed), last - first)
 
 
 def consumer_scaling(partition_counts=(1, 2, 4), records: int = 20000, record_size: int = 200,

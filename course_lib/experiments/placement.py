@@ -3,20 +3,18 @@
 ``course_lib.clients.partitioning`` *predicts* a key's partition; this module gathers the *evidence*: the
 partitions a topic's records were stored in, per key, whether a Python or a Java producer sent them
 (``java_produce`` runs Kafka's own console producer, i.e. the Java client), and which member of a
-consumer group received each record (``ConsumerGroup``).
+consumer group received each record (``ConsumerGroup``, on the course's one group runner, ``GroupRunner``).
 """
 
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from confluent_kafka import Consumer
-
-from ..connection import client_config
+from ..clients.background import GroupRunner
 from ..clients.consume import fresh_group_id
 from ..errors import CourseError
 from ..toolchain.kafka_tools import ToolRun, run_tool
-from ..clients.records import Record, from_message
+from ..clients.records import Record
 from ..session import cluster_or_course
 from ..waiting import poll_until
 
@@ -44,8 +42,8 @@ def java_produce(topic: str, pairs: Iterable[tuple[str, str]], cluster=None) -> 
                     "--reader-property", "parse.key=true", "--reader-property", "key.separator=\t", input="".join(lines))
 
 
-class ConsumerGroup:
-    """``size`` consumers in one new group, polled in turn from this thread (no background threads).
+class ConsumerGroup(GroupRunner):
+    """``size`` consumers in one new group, each polling in its own background thread (``GroupRunner``).
 
     Use it in a ``with`` block: entering subscribes every member and waits until each one has been
     assigned partitions; leaving closes them, so the group is gone at once. Produce *after* entering,
@@ -56,54 +54,56 @@ class ConsumerGroup:
         if size < 1:
             raise CourseError(f"A consumer group needs at least one member, not {size}.")
         self.topic, self.size, self.timeout = topic, size, timeout
-        self.group_id = fresh_group_id("lesson-group")
-        bootstrap = cluster_or_course(cluster).bootstrap_servers
-        settings = {"auto_offset_reset": "earliest", **config}
-        self.members = [Consumer(client_config(bootstrap, group_id=self.group_id, client_id=f"consumer-{i + 1}",
-                                               **settings)) for i in range(size)]
+        settings = {key.replace("_", "."): value for key, value in {"auto_offset_reset": "earliest", **config}.items()}
+        super().__init__(cluster_or_course(cluster).bootstrap_servers, fresh_group_id("lesson-group"), [topic],
+                         settings, name="consumer-{number}", records=True)
+        self._drained = {f"consumer-{i + 1}": 0 for i in range(size)}  # records drain() handed out already
 
     def __enter__(self) -> "ConsumerGroup":
-        for member in self.members:
-            member.subscribe([self.topic])
+        for _ in range(self.size):
+            self._start_member()
         try:
-            poll_until(self._assignments_after_a_poll, f"all {self.size} consumers to get partitions of {self.topic!r}",
-                       self.timeout, every=0, done=lambda assignments: all(assignments.values()),
+            poll_until(self._assignments_unless_read, f"all {self.size} consumers to get partitions of {self.topic!r}",
+                       self.timeout, every=0.1, done=lambda assignments: all(assignments.values()),
                        advice=f"Does the topic have at least {self.size} partitions?")
         except CourseError:
             self.close()
             raise
         return self
 
-    def _assignments_after_a_poll(self) -> dict[str, list[int]]:
-        """Each member polls once (that is how it joins); a record means the topic was not empty."""
+    def _assignments_unless_read(self) -> dict[str, list[int]]:
+        """The members' assignments; a record read while joining means the topic was not empty."""
         for member in self.members:
-            message = member.poll(0.2)
-            if message is not None and not message.error():
+            if member.state == "failed":
+                raise CourseError(f"Consumer {member.name} failed ({member.error}).")
+            if member.records:
                 raise CourseError(f"{self.topic!r} already held records while the group was forming; "
                                   "produce only after entering the `with ConsumerGroup(...)` block.")
         return self.assignments()
 
     def assignments(self) -> dict[str, list[int]]:
         """``{member name: partitions it owns}``."""
-        return {f"consumer-{i + 1}": sorted(tp.partition for tp in member.assignment())
-                for i, member in enumerate(self.members)}
+        return {member.name: sorted(partition for _topic, partition in member.assignment)
+                for member in self.members}
 
     def drain(self, expected: int, timeout: float = 30) -> dict[str, list[Record]]:
-        """Poll every member in turn until ``expected`` records arrived in total (or ``timeout``)."""
-        received: dict[str, list[Record]] = {f"consumer-{i + 1}": [] for i in range(self.size)}
+        """Wait until the members received ``expected`` more records in total (or ``timeout``); what each got."""
         deadline = time.monotonic() + timeout
-        while sum(map(len, received.values())) < expected and time.monotonic() < deadline:
-            for i, member in enumerate(self.members):
-                for message in member.consume(500, timeout=0.1):
-                    if not message.error():
-                        received[f"consumer-{i + 1}"].append(from_message(message))
+        while self._received() < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        received = {}
+        for member in self.members:
+            records = list(member.records)
+            received[member.name] = records[self._drained.get(member.name, 0):]
+            self._drained[member.name] = len(records)
         return received
 
-    def close(self) -> None:
+    def _received(self) -> int:
+        return sum(len(member.records) - self._drained.get(member.name, 0) for member in self.members)
+
+    def close(self, timeout: float = 20) -> None:
         """Leave the group now (rather than after session.timeout.ms)."""
-        for member in self.members:
-            member.close()
-        self.members = []
+        super().close(timeout)
 
     def __exit__(self, *exc) -> None:
         self.close()

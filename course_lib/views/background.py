@@ -1,42 +1,24 @@
 """Consumers that run in the kernel's background, so a demo can grow and shrink a group with buttons.
 
-Each consumer is a thread with its own ``Consumer`` that polls until told to stop and then
-``close()``s — leaving the group at once, so the rebalance shows immediately instead of after
-``session.timeout.ms``. All of them are closed when their ``BackgroundGroup`` is closed, when the
-cell that made it runs again, and at the latest when the interpreter (the notebook kernel) exits.
+A ``BackgroundGroup`` is the course's one group runner (``clients.background.GroupRunner``, the same
+thread members lesson 05's ``Group`` uses) with the dashboard's settings: each consumer is a thread with
+its own ``Consumer`` that polls until told to stop and then ``close()``s — leaving the group at once, so
+the rebalance shows immediately instead of after ``session.timeout.ms``. All of them are closed when their
+``BackgroundGroup`` is closed, when the cell that made it runs again, and at the latest when the
+interpreter (the notebook kernel) exits.
 """
 
-import itertools
-import threading
-import time
-
-from confluent_kafka import Consumer
-
-from ..connection import client_config
+from ..clients.background import GroupRunner
 from . import lifecycle
 
 __all__ = ["BackgroundGroup"]
 
-
-class _Member(threading.Thread):
-    def __init__(self, config: dict, topics: list[str], name: str, rate: float | None):
-        super().__init__(name=f"course-consumer-{name}", daemon=True)
-        self.config, self.topics, self.client_id, self.rate = config, topics, name, rate
-        self.stop_requested = threading.Event()
-        self.consumed = 0
-
-    def run(self) -> None:
-        with Consumer(self.config) as consumer:  # its close() commits and leaves the group: a rebalance
-            consumer.subscribe(self.topics)
-            while not self.stop_requested.is_set():
-                message = consumer.poll(0.2)
-                if message is not None and message.error() is None:
-                    self.consumed += 1
-                    if self.rate:  # a slow consumer, to make lag visible
-                        self.stop_requested.wait(1 / self.rate)
+# Committed offsets move visibly (every second); a removed consumer's partitions move at once (it leaves),
+# a vanished one's after 10 s; a new group reads the topic from its start.
+DASHBOARD_CONFIG = {"auto.offset.reset": "earliest", "auto.commit.interval.ms": 1000, "session.timeout.ms": 10000}
 
 
-class BackgroundGroup:
+class BackgroundGroup(GroupRunner):
     """A consumer group of background consumers: ``add()`` one, ``remove()`` one, ``close()`` all.
 
     ``rate`` (records/s per consumer) slows the consumers down so lag builds up; None = full speed.
@@ -44,54 +26,35 @@ class BackgroundGroup:
     """
 
     def __init__(self, cluster, group_id: str, topics: list[str] | str, rate: float | None = None):
-        self.group_id = group_id
-        self.topics = [topics] if isinstance(topics, str) else list(topics)
-        self.rate = rate
-        self._bootstrap = cluster.bootstrap_servers
-        self._members: list[_Member] = []
-        self._numbers = itertools.count(1)
-        self._lock = threading.Lock()
+        super().__init__(cluster.bootstrap_servers, group_id, topics, dict(DASHBOARD_CONFIG),
+                         name="{group_id}-consumer-{number}", rate=rate, keep=False)
         lifecycle.register(self)
 
     @property
     def client_ids(self) -> list[str]:
-        return [m.client_id for m in self._members]
+        return [m.name for m in self.running]
 
     def __len__(self) -> int:
-        return len(self._members)
+        return len(self.running)
 
     def add(self) -> str:
         """Start one more consumer in the group; returns its client id."""
-        with self._lock:
-            name = f"{self.group_id}-consumer-{next(self._numbers)}"
-            config = client_config(self._bootstrap, group_id=self.group_id, client_id=name,
-                                   auto_offset_reset="earliest", auto_commit_interval_ms=1000,
-                                   session_timeout_ms=10000)
-            member = _Member(config, self.topics, name, self.rate)
-            member.start()
-            self._members.append(member)
-            return name
+        return self._start_member().name
 
     def remove(self, timeout: float = 10) -> str | None:
         """Stop the newest consumer (it leaves the group cleanly); returns its client id, None if none."""
-        with self._lock:
-            if not self._members:
+        with self._members_lock:
+            running = self.running
+            if not running:
                 return None
-            member = self._members.pop()
-        member.stop_requested.set()
-        member.join(timeout)
-        return member.client_id
+            member = running[-1]
+            member._stop.set()  # no longer running: a second remove() picks the one before it
+        member.stop(timeout)
+        return member.name
 
     def close(self, timeout: float = 10) -> None:
         """Stop every consumer of this group."""
-        with self._lock:
-            members, self._members = self._members, []
-        for member in members:
-            member.stop_requested.set()
-        deadline = time.monotonic() + timeout
-        for member in members:
-            member.join(max(deadline - time.monotonic(), 0))
+        super().close(timeout)
 
     def __repr__(self) -> str:
         return f"<BackgroundGroup {self.group_id!r} on {self.topics}: {len(self)} consumers>"
-

@@ -3,11 +3,12 @@
 A widget's refresh thread does not stop when its output is cleared, so without this every re-run
 of a cell would leave one more thread polling the cluster. In JupyterLab each cell has an id; when a
 cell runs again, the views it created before are closed first. At interpreter exit (kernel shutdown
-or restart) all views are closed.
+or restart) all views are stopped, by the package's one exit hook (``clients.background.close_at_exit``).
 """
 
-import atexit
 import weakref
+
+from ..clients.background import close_at_exit
 
 __all__ = ["close_all", "register", "current_cell_id"]
 
@@ -55,6 +56,8 @@ def register(view) -> None:
     """Track ``view`` (anything with ``close()``) so it is closed with its cell and at exit."""
     _hook_ipython()
     _LIVE.add(view)
+    # At exit only stop threads and clients: the front end is going away, no widget messages.
+    close_at_exit(view, "stop" if callable(getattr(view, "stop", None)) else "close")
     cell_id = current_cell_id()
     if cell_id:
         _BY_CELL.setdefault(cell_id, []).append(weakref.ref(view))
@@ -65,11 +68,3 @@ def close_all() -> None:
     for view in list(_LIVE):
         view.close()
 
-
-def _stop_all_at_exit() -> None:
-    """At exit only stop threads and clients: the front end is going away, no widget messages."""
-    for view in list(_LIVE):
-        getattr(view, "stop", view.close)()
-
-
-atexit.register(_stop_all_at_exit)
