@@ -13,10 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "course_lib"
 WHERE = re.compile(r"\blessons?\b|\blabs?\b|course machinery", re.IGNORECASE)
 LAB_CHECKS = re.compile(r"labs/lab\d+\.py$")
-# Being rewritten on another branch; drop each entry once its docstring says where it is introduced
-# (close_all: lesson 11).
-PENDING = {"course_lib/views/background.py: BackgroundGroup", "course_lib/views/lifecycle.py: current_cell_id",
-           "course_lib/views/lifecycle.py: register", "course_lib/views/lifecycle.py: close_all"}
+
 
 
 def public_definitions(tree: ast.Module):
@@ -47,5 +44,4 @@ def unplaced(package: Path = PACKAGE) -> list[str]:
 
 
 def test_every_public_helper_names_the_lesson_that_introduces_it():
-    missing = [name for name in unplaced() if name not in PENDING]
-    assert missing == [], 'add "(lesson NN)", "(lab NN)" or "(course machinery)" to these docstrings'
+    assert unplaced() == [], 'add "(lesson NN)", "(lab NN)" or "(course machinery)" to these docstrings'

@@ -7,7 +7,7 @@ position) and a ``.timeindex`` (timestamp → offset), all named after the segme
 This module reads those files with nothing but ``struct``, so a learner can follow every byte:
 
 * ``segment_files`` lists a partition's files with their base offsets and sizes, and ``segments_of``
-  turns them into ``Segment``\ s: active, closed, deleted or being compacted;
+  turns them into ``Segment`` objects: active, closed, deleted or being compacted;
 * ``read_batches`` parses a ``.log`` file: record batches (format v2, "magic 2"), each with its
   header fields, its CRC32C checked, and its records (varint-encoded key, value, headers and
   timestamp/offset deltas);

@@ -26,7 +26,7 @@ def _shell():
 
 
 def current_cell_id() -> str | None:
-    """The id JupyterLab gave the running cell (None outside a notebook front end)."""
+    """The id JupyterLab gave the running cell (None outside a notebook front end); course machinery."""
     kernel = getattr(_shell(), "kernel", None)
     try:
         parent = kernel.get_parent("shell") if kernel is not None else None
@@ -53,7 +53,7 @@ def _hook_ipython() -> None:
 
 
 def register(view) -> None:
-    """Track ``view`` (anything with ``close()``) so it is closed with its cell and at exit."""
+    """Track ``view`` (anything with ``close()``) so it is closed with its cell and at exit; course machinery."""
     _hook_ipython()
     _LIVE.add(view)
     # At exit only stop threads and clients: the front end is going away, no widget messages.
@@ -64,7 +64,7 @@ def register(view) -> None:
 
 
 def close_all() -> None:
-    """Close every live view and background group of this interpreter (their threads stop)."""
+    """Close every live view and background group of this interpreter (their threads stop); lesson 11."""
     for view in list(_LIVE):
         view.close()
 
