@@ -5,6 +5,7 @@ projector. Chromium must be installed (Debian package ``chromium``); the test in
 can and fails otherwise, it never skips.
 """
 
+import contextlib
 import time
 
 import pytest
@@ -70,6 +71,18 @@ def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
     page.close()
 
 
+@contextlib.contextmanager
+def evidence_on_failure(lab, page, name: str):
+    """A failing step leaves a screenshot and the views' own words (banners, footers, tables) behind."""
+    try:
+        yield
+    except Exception:
+        shot = lab.screenshot(page, f"{name}-FAILED.png")
+        words = page.evaluate("() => [...document.querySelectorAll('.course-view')].map(v => v.innerText).join('\\n---\\n')")
+        print(f"The views when it failed ({shot}):\n{words[-6000:]}")
+        raise
+
+
 def assert_fits(page, what: str) -> None:
     """Nothing in the notebook's outputs scrolls sideways or cuts a button's label: unreadable on a projector."""
     overflow = page.evaluate("""() => Math.max(0, ...[...document.querySelectorAll('.jp-OutputArea-output')]
@@ -90,66 +103,67 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
         f"board = dashboard({topic!r}, groups=[{group!r}], controls=True)\nboard",
     ])
     page = lab.open("dashboard.ipynb")
-    lab.run_all(page)
-    page.wait_for_selector("table[data-view=replication] tr[data-partition='5']")
-    page.wait_for_selector("[data-view=broker-strip] [data-alive=true]")
-    assert_fits(page, "the cluster tab")
-    lab.screenshot(page, "dashboard-1-cluster.png")
+    with evidence_on_failure(lab, page, "dashboard"):
+        lab.run_all(page)
+        page.wait_for_selector("table[data-view=replication] tr[data-partition='5']")
+        page.wait_for_selector("[data-view=broker-strip] [data-alive=true]")
+        assert_fits(page, "the cluster tab")
+        lab.screenshot(page, "dashboard-1-cluster.png")
 
-    def tab(name: str) -> None:
-        page.locator(".lm-TabBar-tab", has_text=name).first.click()
+        def tab(name: str) -> None:
+            page.locator(".lm-TabBar-tab", has_text=name).first.click()
 
-    tab("Instructor")
-    add = page.locator("button", has_text="Add consumer")
-    add.click()
-    add.click()
-    page.wait_for_selector("text=2 consumer(s)")
-    tab("Group")
-    page.wait_for_function("""() => {
-        const rows = [...document.querySelectorAll('table[data-view=partitions] tr[data-partition]')];
-        const owners = new Set(rows.map(r => r.dataset.owner));
-        return rows.length === 6 && owners.size === 2 && !owners.has('');
-    }""", timeout=90_000)
-    page.wait_for_function("""() => [...document.querySelectorAll('svg[data-view=lag]')].some(svg =>
-        svg.getBoundingClientRect().width > 0 && svg.querySelectorAll('[data-legend]').length === 2)""")
-    assert_fits(page, "the group tab")
-    lab.screenshot(page, "dashboard-2-group.png")
+        tab("Instructor")
+        add = page.locator("button", has_text="Add consumer")
+        add.click()
+        add.click()
+        page.wait_for_selector("text=2 consumer(s)")
+        tab("Group")
+        page.wait_for_function("""() => {
+            const rows = [...document.querySelectorAll('table[data-view=partitions] tr[data-partition]')];
+            const owners = new Set(rows.map(r => r.dataset.owner));
+            return rows.length === 6 && owners.size === 2 && !owners.has('');
+        }""", timeout=90_000)
+        page.wait_for_function("""() => [...document.querySelectorAll('svg[data-view=lag]')].some(svg =>
+            svg.getBoundingClientRect().width > 0 && svg.querySelectorAll('[data-legend]').length === 2)""")
+        assert_fits(page, "the group tab")
+        lab.screenshot(page, "dashboard-2-group.png")
 
-    tab("Offsets")
-    page.wait_for_function("""() => {
-        const rows = [...document.querySelectorAll('table[data-view=offsets] tr[data-partition]')];
-        return rows.length === 6 && rows.reduce((n, r) => n + Number(r.dataset.highWatermark.replace(/,/g, '')), 0) === 600;
-    }""")
-    poll_until(lambda: page.locator("table[data-view=offsets] [data-segment][data-state=active]").count(),
-               "the offsets tab to list an active segment for each of the 6 partitions", 10,
-               done=lambda active: active >= 6)
-    assert_fits(page, "the offsets tab")
-    lab.screenshot(page, "dashboard-3-offsets.png")
+        tab("Offsets")
+        page.wait_for_function("""() => {
+            const rows = [...document.querySelectorAll('table[data-view=offsets] tr[data-partition]')];
+            return rows.length === 6 && rows.reduce((n, r) => n + Number(r.dataset.highWatermark.replace(/,/g, '')), 0) === 600;
+        }""")
+        poll_until(lambda: page.locator("table[data-view=offsets] [data-segment][data-state=active]").count(),
+                   "the offsets tab to list an active segment for each of the 6 partitions", 10,
+                   done=lambda active: active >= 6)
+        assert_fits(page, "the offsets tab")
+        lab.screenshot(page, "dashboard-3-offsets.png")
 
-    tab("Instructor")  # a burst while the throughput tab is hidden: it keeps its history all the same
-    page.locator("button", has_text="Produce").click()
-    page.wait_for_selector("text=produce: 1000 records written")
-    tab("Throughput")
-    page.wait_for_function("""() => [...document.querySelectorAll('svg[data-view=throughput] [data-series=produced]')]
-        .some(line => line.getBoundingClientRect().width > 0 && Number(line.dataset.highest) > 0)""", timeout=30_000)
-    assert_fits(page, "the throughput tab")
-    lab.screenshot(page, "dashboard-4-throughput.png")
+        tab("Instructor")  # a burst while the throughput tab is hidden: it keeps its history all the same
+        page.locator("button", has_text="Produce").click()
+        page.wait_for_selector("text=produce: 1000 records written")
+        tab("Throughput")
+        page.wait_for_function("""() => [...document.querySelectorAll('svg[data-view=throughput] [data-series=produced]')]
+            .some(line => line.getBoundingClientRect().width > 0 && Number(line.dataset.highest) > 0)""", timeout=30_000)
+        assert_fits(page, "the throughput tab")
+        lab.screenshot(page, "dashboard-4-throughput.png")
 
-    tab("Partitioner")
-    key_box = page.locator(".course-view input[type=text]").first
-    key_box.fill("kafka")
-    page.wait_for_selector("text=Key 'kafka'")
-    java = page.locator("[data-partitioner=java]").first.inner_text()
-    python = page.locator("[data-partitioner=python]").first.inner_text()
-    assert (java, python) == (f"p{partition_for('kafka', 6, 'murmur2_random')}",
-                              f"p{partition_for('kafka', 6, 'consistent_random')}")
-    lab.screenshot(page, "dashboard-5-partitioner.png")
+        tab("Partitioner")
+        key_box = page.locator(".course-view input[type=text]").first
+        key_box.fill("kafka")
+        page.wait_for_selector("text=Key 'kafka'")
+        java = page.locator("[data-partitioner=java]").first.inner_text()
+        python = page.locator("[data-partitioner=python]").first.inner_text()
+        assert (java, python) == (f"p{partition_for('kafka', 6, 'murmur2_random')}",
+                                  f"p{partition_for('kafka', 6, 'consistent_random')}")
+        lab.screenshot(page, "dashboard-5-partitioner.png")
 
-    tab("Registry")
-    page.wait_for_selector("text=Schema registry")
-    lab.screenshot(page, "dashboard-6-registry.png")
+        tab("Registry")
+        page.wait_for_selector("text=Schema registry")
+        lab.screenshot(page, "dashboard-6-registry.png")
 
-    tab("Instructor")
-    assert_fits(page, "the instructor tab")
-    lab.screenshot(page, "dashboard-7-instructor.png")
-    page.close()
+        tab("Instructor")
+        assert_fits(page, "the instructor tab")
+        lab.screenshot(page, "dashboard-7-instructor.png")
+        page.close()
