@@ -112,3 +112,10 @@ def jvms_under():
                 pids.append(int(pid))
         return pids
     return find
+
+
+@pytest.fixture(scope="session")
+def registry(cluster):
+    """The registry service of the running course cluster."""
+    [service] = [s for s in cluster.services if s.name == "registry"]
+    return service

@@ -1,16 +1,10 @@
-"""Registry fixtures: a client of the registry that the cluster's ``up`` started (never a mock)."""
+"""Registry fixtures: a client of the registry that the cluster's ``up`` started (never a mock); the service itself
+is ``registry`` in tests/conftest.py (tests/cluster/test_registry_service.py uses it too)."""
 
 import pytest
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
 from course_lib.registry import registry_url
-
-
-@pytest.fixture(scope="session")
-def registry(cluster):
-    """The registry service of the running course cluster."""
-    [service] = [s for s in cluster.services if s.name == "registry"]
-    return service
 
 
 @pytest.fixture
