@@ -215,7 +215,10 @@ def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
         client.incremental_alter_configs([resource])[resource].result()
     except KafkaException as exc:
         raise CourseError(f"Could not change the config of {name!r}: {reason(exc)}.") from None
-    return topic_config(name, cluster)
+    # the controller has it; each broker applies it when it reads the metadata log, moments apart
+    wanted = {entry.name: entry.value for entry in entries}
+    return poll_until(lambda: topic_config(name, cluster), f"the brokers to show {wanted} on topic {name!r}",
+                      10, done=lambda config: all(config.get(key) == value for key, value in wanted.items()))
 
 
 def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:

@@ -8,6 +8,7 @@ from course_lib.clients.admin import alter_topic_config, create_topic, delete_to
 from course_lib.errors import CourseError
 from course_lib.cluster.registry_service import RegistryService
 from course_lib.registry.kafka_log import SchemasTopic, TopicProblem
+from course_lib.waiting import poll_until
 
 
 def test_status_row_and_idempotent_start(cluster, registry):
@@ -44,7 +45,9 @@ def test_schemas_topic_must_be_compacted(cluster, unique):
         message = str(info.value)
         assert "cleanup.policy=delete" in message and "cleanup_policy='compact'" in message
         alter_topic_config(existing, cluster, cleanup_policy="compact")
-        SchemasTopic(cluster.bootstrap_servers, print, topic=existing).ensure_topic()  # now accepted
+        # now accepted — once the broker the registry asks has applied the change too
+        poll_until(lambda: SchemasTopic(cluster.bootstrap_servers, print, topic=existing).ensure_topic() or True,
+                   "the registry to accept the compacted topic", 10, retry_on=(TopicProblem,))
     finally:
         for name in (created, existing):
             delete_topic(name, cluster)
