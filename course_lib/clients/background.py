@@ -329,6 +329,7 @@ class GroupRunner:
             member.stop(timeout)
         forget_at_exit(self)
 
+
 def _child_main(spec_text: str) -> None:
     """A process member: run the poll loop, report events as JSON lines, obey ``release``/``stop`` on stdin."""
     spec = json.loads(spec_text)
