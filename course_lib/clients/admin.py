@@ -18,7 +18,7 @@ from ..waiting import poll_until
 __all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "topic_id",
            "partition_leader",
            "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets",
-           "group_state", "wait_until_group_empty", "ask_watermarks"]
+           "group_state", "wait_until_group_empty", "ask_watermarks", "ask_coordinator"]
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,31 @@ def ask_watermarks(consumer, topic: str, partitions: list[int], timeout: float =
                       f"the watermarks of {topic!r}", timeout, every=0.5, retry_on=(KafkaException,))
 
 
+_COORDINATOR_BUSY = {KafkaError.COORDINATOR_LOAD_IN_PROGRESS, KafkaError.COORDINATOR_NOT_AVAILABLE,
+                     KafkaError.NOT_COORDINATOR}
+
+
+class _CoordinatorBusy(Exception):
+    pass
+
+
+def ask_coordinator(ask, what: str, timeout: float = 30):
+    """``ask()`` — a request a group's coordinator answers — asked again while the coordinator is loading or moving:
+    for seconds after a broker restarts, its ``__consumer_offsets`` partitions answer COORDINATOR_LOAD_IN_PROGRESS.
+    Any other error is raised at once.
+
+    Course machinery.
+    """
+    def attempt():
+        try:
+            return ask()
+        except KafkaException as exc:
+            if _code(exc) in _COORDINATOR_BUSY:
+                raise _CoordinatorBusy(reason(exc)) from None
+            raise
+    return poll_until(attempt, what, timeout, every=0.5, retry_on=(_CoordinatorBusy,))
+
+
 def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
     """``{partition: committed offset}`` of ``group`` on ``topic`` (partitions without a commit left out).
 
@@ -253,7 +278,8 @@ def committed_offsets(group: str, topic: str, cluster=None) -> dict[int, int]:
     partitions = [TopicPartition(topic, p.partition) for p in describe_topic(topic, cluster).partitions]
     request = ConsumerGroupTopicPartitions(group, partitions)
     client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
-    result = client.list_consumer_group_offsets([request])[group].result()
+    result = ask_coordinator(lambda: client.list_consumer_group_offsets([request])[group].result(),
+                             f"the committed offsets of group {group!r}")
     return {tp.partition: tp.offset for tp in result.topic_partitions if tp.offset >= 0}
 
 
@@ -265,7 +291,8 @@ def group_state(group: str, cluster=None) -> tuple[str, int]:
     """
     client = admin_client(cluster)  # keep a reference: a client destroyed mid-request never resolves its future
     try:
-        description = client.describe_consumer_groups([group], request_timeout=10)[group].result()
+        description = ask_coordinator(lambda: client.describe_consumer_groups([group], request_timeout=10)[group].result(),
+                                      f"the state of group {group!r}")
     except KafkaException as exc:
         raise CourseError(f"Could not describe group {group!r}: {reason(exc)}.") from None
     return description.state.name, len(description.members)

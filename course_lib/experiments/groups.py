@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from confluent_kafka import KafkaException
 
-from ..clients.admin import admin_client, describe_topic
+from ..clients.admin import admin_client, ask_coordinator, describe_topic
 from ..clients.background import Consumed, GroupRunner, Member
 from ..connection import reason
 from ..clients.consume import fresh_group_id
@@ -113,7 +113,8 @@ class Group(GroupRunner):
     def describe(self):
         """The broker's view of the group: ``ConsumerGroupDescription`` (state, type, assignor, members)."""
         try:
-            return self._admin.describe_consumer_groups([self.group_id])[self.group_id].result(timeout=30)
+            return ask_coordinator(lambda: self._admin.describe_consumer_groups([self.group_id])[self.group_id].result(
+                timeout=30), f"a description of group {self.group_id!r}")
         except (KafkaException, TimeoutError) as exc:
             why = reason(exc) if isinstance(exc, KafkaException) else "no answer within 30 s"
             raise CourseError(f"Could not describe group {self.group_id!r}: {why}.") from None

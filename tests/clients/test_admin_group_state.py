@@ -1,11 +1,13 @@
-"""``wait_until_group_empty``: the wait a tool such as ``kafka-consumer-groups --reset-offsets`` needs."""
+"""``wait_until_group_empty``: the wait a tool such as ``kafka-consumer-groups --reset-offsets`` needs; and
+``ask_coordinator``, which asks a group's coordinator again while it loads."""
 
 import threading
 import time
 
 import pytest
+from confluent_kafka import KafkaError, KafkaException
 
-from course_lib.clients.admin import committed_offsets, create_topic, wait_until_group_empty
+from course_lib.clients.admin import ask_coordinator, committed_offsets, create_topic, wait_until_group_empty
 from course_lib.clients.consume import consumer, fresh_group_id
 from course_lib.errors import CourseError
 from course_lib.toolchain.kafka_tools import run_tool
@@ -57,3 +59,19 @@ def test_a_group_that_never_existed_is_already_empty(cluster):
     started = time.monotonic()
     wait_until_group_empty(fresh_group_id("never-used"), timeout=5)
     assert time.monotonic() - started < 5
+
+
+def test_ask_coordinator_asks_again_while_the_coordinator_loads_and_raises_anything_else_at_once():
+    """A broker that just restarted answers COORDINATOR_LOAD_IN_PROGRESS for its groups for a few seconds."""
+    answers = [KafkaError.COORDINATOR_LOAD_IN_PROGRESS, KafkaError.NOT_COORDINATOR, "answer"]
+
+    def ask():
+        answer = answers.pop(0)
+        if answer != "answer":
+            raise KafkaException(KafkaError(answer))
+        return answer
+    assert ask_coordinator(ask, "a test answer", timeout=10) == "answer" and not answers
+    answers = [KafkaError.GROUP_AUTHORIZATION_FAILED, "answer"]
+    with pytest.raises(KafkaException):
+        ask_coordinator(ask, "a test answer", timeout=10)
+    assert answers == ["answer"], "asked once: the error is not the coordinator's loading"
