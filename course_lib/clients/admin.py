@@ -207,8 +207,8 @@ def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
     Course machinery.
     """
     from confluent_kafka.admin import AlterConfigOpType, ConfigEntry
-    entries = [ConfigEntry(key.replace("_", "."), str(value), incremental_operation=AlterConfigOpType.SET)
-               for key, value in settings.items()]
+    entries = [ConfigEntry(key.replace("_", "."), _as_kafka_writes_it(value),
+                           incremental_operation=AlterConfigOpType.SET) for key, value in settings.items()]
     resource = ConfigResource(ConfigResource.Type.TOPIC, name, incremental_configs=entries)
     try:
         client = admin_client(cluster)  # alive until the future resolves
@@ -219,6 +219,11 @@ def alter_topic_config(name: str, cluster=None, **settings) -> dict[str, str]:
     wanted = {entry.name: entry.value for entry in entries}
     return poll_until(lambda: topic_config(name, cluster), f"the brokers to show {wanted} on topic {name!r}",
                       10, done=lambda config: all(config.get(key) == value for key, value in wanted.items()))
+
+
+def _as_kafka_writes_it(value) -> str:
+    """A config value as the brokers report it back: ``True`` → ``"true"`` (what the change is awaited as)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:

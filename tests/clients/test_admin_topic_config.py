@@ -11,3 +11,4 @@ def test_only_what_is_set_on_the_topic_and_the_inherited_rest_on_request(cluster
     assert inherited["min.insync.replicas"] == "2" and inherited["cleanup.policy"] == "delete"
     assert alter_topic_config(topic, retention_ms=3_600_000, segment_ms=60_000) == \
         {"retention.ms": "3600000", "segment.ms": "60000"}
+    assert alter_topic_config(topic, unclean_leader_election_enable=True)["unclean.leader.election.enable"] == "true"
