@@ -50,7 +50,8 @@ def module_leftovers_deleted(request):
     """After a module that uses the cluster, delete the topics and empty groups it created (``_…`` topics
     never): every partition slows the restart of a killed broker, and later tests kill brokers.
 
-    Best effort and quick: nothing when the cluster is down, at most a few seconds otherwise, errors only warn.
+    Best effort: nothing when the cluster is down, a few seconds otherwise (three tries after a controller was
+    killed), errors only warn.
     """
     items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
     if not any("cluster" in item.fixturenames for item in items):
@@ -67,10 +68,13 @@ def module_leftovers_deleted(request):
     yield
     if before is None or not any(node.process.alive for node in cluster.nodes):
         return  # nothing to compare with, or a test stopped the cluster (and meant to)
-    try:
-        refused = delete_created(admin, before, list_timeout=5, delete_timeout=10)[1]
-    except KafkaException as exc:
-        refused = reason(exc)
+    for _attempt in range(3):  # a module that killed the controller leaves a quorum still electing for a moment
+        try:
+            refused = delete_created(admin, before, list_timeout=5, delete_timeout=10)[1]
+        except KafkaException as exc:
+            refused = reason(exc)
+        if not refused:
+            break
     if refused:
         warnings.warn(f"{request.module.__name__} left behind what it created: {refused}", stacklevel=1)
 
