@@ -68,11 +68,16 @@ def task2(lab) -> str:
     batches = _stored_batches(lab.topic("compressed"), RECORDS)
     codecs = {b.compression for b in batches}
     share = sum(b.size for b in batches) / (RECORDS * RECORD_SIZE)
-    if "none" in codecs or share > MAX_COMPRESSED_SHARE:
+    if codecs == {"none"} or share > MAX_COMPRESSED_SHARE:
         raise NotYet(f"the batches use {sorted(codecs)} and take {share:.0%} of the raw bytes; at most "
                      f"{MAX_COMPRESSED_SHARE:.0%} wanted.",
                      "set compression.type on the producer; bigger batches (linger.ms) compress better.")
-    return f"{'/'.join(sorted(codecs))} batches take {share:.0%} of the raw bytes."
+    # librdkafka sends a batch uncompressed when compressing would not shrink it: a batch of one small record,
+    # which lingering leaves now and then at the end
+    plain = sum(b.compression == "none" for b in batches)
+    aside = (f" ({plain} small batch(es) sent uncompressed: compressing them would not have shrunk them)"
+             if plain else "")
+    return f"{'/'.join(sorted(codecs - {'none'}))} batches take {share:.0%} of the raw bytes{aside}."
 
 
 @task_check("Task 3 · tuned for throughput, safely")

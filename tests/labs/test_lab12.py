@@ -6,6 +6,7 @@ from course_lib.labs import Lab
 from course_lib.labs import lab12 as checks
 from course_lib.experiments.perf import payloads
 from course_lib.clients.produce import produce
+from course_lib.log.batches import data_batches
 
 RECORDS = payloads(checks.RECORDS, checks.RECORD_SIZE)
 TUNED_RECORDS = payloads(checks.TUNED_RECORDS, checks.RECORD_SIZE)
@@ -48,6 +49,17 @@ def test_task2_wants_compressed_batches(cluster):
     lab = Lab("12")
     _write(lab, "compressed", RECORDS, cluster, linger_ms=100, compression_type="lz4")
     assert checks.task2(lab)
+
+
+def test_task2_accepts_a_lone_record_librdkafka_left_uncompressed(cluster):
+    """librdkafka sends a batch uncompressed when compressing would not shrink it — a one-record batch at the end
+    of a lingering producer's run, now and then (a fresh-clone run failed the lab's solution on it once)."""
+    lab = Lab("12")
+    _write(lab, "compressed", RECORDS[:-1], cluster, linger_ms=100, compression_type="lz4")
+    produce(lab.topic("compressed"), RECORDS[-1:], cluster=cluster, compression_type="lz4")  # a batch of its own
+    assert [b.compression for b in data_batches(lab.topic("compressed"))][-1] == "none"
+    verdict = checks.task2(lab)
+    assert verdict and "1 small batch(es) sent uncompressed" in verdict.message, verdict
 
 
 def test_task3_wants_idempotent_few_and_compressed_batches(cluster):
