@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite: install, then three lanes at once, each on a course cluster of its own, and stop every
+# The whole test suite: install, then four lanes at once, each on a course cluster of its own, and stop every
 # course process afterwards — even when a test fails.
 #   tests   — pytest over course_lib, on the cluster in .course/ (the one `make course` starts);
 #   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable);
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
 #             copy, and the tests of the ZooKeeper-mode cluster and lab 10): moved from the tests lane so the lanes
-#             end together.
-# The lessons and labs lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its own: its
-# own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no `unshare`),
-# the notebooks run after the tests, on the same cluster.
+#             end together;
+#   streams — lesson and lab 15 (stream processing) the same way, then their tests ($STREAMS_LANE_TESTS): most
+#             of their time is waiting (a processor's idle timeout, a group's join), so a lane of their own costs
+#             the machine little and keeps the other lanes' length.
+# The lessons, labs and streams lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its
+# own: its own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no
+# `unshare`), the notebooks run after the tests, on the same cluster.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export COURSE_BROWSER_TESTS="${COURSE_BROWSER_TESTS:-1}"
@@ -20,7 +23,7 @@ mkdir -p test-artifacts
 rm -f test-artifacts/*.xml test-artifacts/other-lanes-done  # the JUnit reports benchmarks/suite_times.py reads: this run's only
 
 stop_everything() {  # pids are global, so this also stops what the lanes started inside their namespaces
-  for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs"; do
+  for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs" "$PWD/.course/lanes/streams"; do
     COURSE_HOME="$home" $py -m course_lib down >/dev/null 2>&1
     COURSE_HOME="$home" $py -m course_lib down --zookeeper >/dev/null 2>&1
   done
@@ -59,31 +62,37 @@ lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$
      >"test-artifacts/$name-lane.log" 2>&1) &
 }
 
-lessons=(notebooks/*.ipynb)
-labs=(labs/*/solution.ipynb)
+streams=(notebooks/15_*.ipynb labs/15_*/solution.ipynb)
+lessons=(); for path in notebooks/*.ipynb; do [[ " ${streams[*]} " == *" $path "* ]] || lessons+=("$path"); done
+labs=(); for path in labs/*/solution.ipynb; do [[ " ${streams[*]} " == *" $path "* ]] || labs+=("$path"); done
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py"
+STREAMS_LANE_TESTS="tests/labs/test_lab15.py tests/streams"
 started=$(date +%s)
 if own_network true 2>/dev/null; then
   export -f run_twice
   export py
   RESTART_BENCHMARK=1 lane lessons "${lessons[@]}"; lessons_lane=$!
   LANE_TESTS=$LAB_LANE_TESTS lane labs "${labs[@]}"; labs_lane=$!
+  LANE_TESTS=$STREAMS_LANE_TESTS lane streams "${streams[@]}"; streams_lane=$!
   $py -m course_lib up
-  ignored=(); for path in $LAB_LANE_TESTS; do ignored+=(--ignore="$path"); done
+  ignored=(); for path in $LAB_LANE_TESTS $STREAMS_LANE_TESTS; do ignored+=(--ignore="$path"); done
   $py -m pytest tests "${ignored[@]}" --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
-  echo "Tests done after $(( $(date +%s) - started )) s; waiting for the lessons and labs lanes."
+  echo "Tests done after $(( $(date +%s) - started )) s; waiting for the lessons, labs and streams lanes."
   wait $labs_lane; labs_rc=$?
+  wait $streams_lane; streams_rc=$?
   touch test-artifacts/other-lanes-done  # the lessons lane's restart benchmark waits for it
   wait $lessons_lane; lessons_rc=$?
-  for name in lessons labs; do echo "=== the $name lane (test-artifacts/$name-lane.log)"; cat "test-artifacts/$name-lane.log"; done
+  for name in lessons labs streams; do echo "=== the $name lane (test-artifacts/$name-lane.log)"; cat "test-artifacts/$name-lane.log"; done
 else
   echo "No network namespaces here (unshare): the notebooks run after the tests, on the same cluster."
   $py -m course_lib up
   $py -m pytest tests --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
   LANE=lessons run_twice "${lessons[@]}"; lessons_rc=$?
   touch test-artifacts/other-lanes-done  # nothing else runs now: the labs' restart benchmark need not wait
+  LANE=streams run_twice "${streams[@]}"; streams_rc=$?
   LANE=labs RESTART_BENCHMARK=1 run_twice "${labs[@]}"; labs_rc=$?
 fi
 $py benchmarks/suite_times.py test-artifacts
-echo "Suite done after $(( $(date +%s) - started )) s: tests exit $tests_rc, lessons exit $lessons_rc, labs exit $labs_rc."
-[ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ]
+echo "Suite done after $(( $(date +%s) - started )) s: tests exit $tests_rc, lessons exit $lessons_rc, labs exit" \
+     "$labs_rc, streams exit $streams_rc."
+[ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ] && [ "$streams_rc" = 0 ]

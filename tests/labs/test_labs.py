@@ -46,8 +46,8 @@ def test_an_untouched_student_copy_is_told_not_yet(path: Path, cluster):
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     errors = [out for cell in notebook.cells if cell.cell_type == "code"
               for out in cell.outputs if out.output_type == "error"]
-    assert errors, "a student copy should stop at its TODOs"
-    assert {e.ename for e in errors} == {"NotImplementedError"}, [f"{e.ename}: {e.evalue}" for e in errors]
+    # a TODO at the top of a cell stops it; one inside a function the check calls (lab 15) is a not-yet verdict
+    assert {e.ename for e in errors} <= {"NotImplementedError"}, [f"{e.ename}: {e.evalue}" for e in errors]
     texts = "\n".join(str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
                       for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs)
     assert "not yet" in texts and "✔" not in texts
