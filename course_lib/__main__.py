@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     logs = commands.add_parser("logs", help="print the end of broker N's log")
     logs.add_argument("node", type=int, metavar="N")
     logs.add_argument("-n", "--lines", type=int, default=40)
-    commands.add_parser("setup", help="download the Kafka jars (done by `up` when needed)")
+    commands.add_parser("setup", help="download the Kafka jars, and lesson 16's Kafka Streams jars (done when "
+                                      "needed)")
     tidy = commands.add_parser("tidy", help="delete the topics and empty consumer groups lessons, labs and tests "
                                             "left behind (Kafka's and the registry's own are kept)")
     tidy.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
@@ -74,7 +75,8 @@ def run(argv: list[str]) -> None:
         print(cluster.logs(args.node, args.lines))
     elif args.command == "setup":
         from .toolchain.jars import ensure_jars
-        print(ensure_jars("zookeeper" if args.zookeeper else "kraft"))
+        for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams"):
+            print(ensure_jars(flavour))
     elif args.command == "tidy":
         from .tidy import tidy
         print(tidy(cluster, dry_run=args.dry_run, prefixes=tuple(args.prefixes)))

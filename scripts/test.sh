@@ -6,9 +6,9 @@
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
 #             copy, and the tests of the ZooKeeper-mode cluster and lab 10): moved from the tests lane so the lanes
 #             end together;
-#   streams — lesson and lab 15 (stream processing) the same way, then their tests ($STREAMS_LANE_TESTS): most
-#             of their time is waiting (a processor's idle timeout, a group's join), so a lane of their own costs
-#             the machine little and keeps the other lanes' length.
+#   streams — lessons and labs 15 and 16 (stream processing, Kafka Streams) the same way, then their tests
+#             ($STREAMS_LANE_TESTS): much of their time is waiting (a processor's idle timeout, a group's join), so
+#             a lane of their own costs the machine less than its length and keeps the other lanes' length.
 # The lessons, labs and streams lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its
 # own: its own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no
 # `unshare`), the notebooks run after the tests, on the same cluster.
@@ -62,11 +62,11 @@ lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$
      >"test-artifacts/$name-lane.log" 2>&1) &
 }
 
-streams=(notebooks/15_*.ipynb labs/15_*/solution.ipynb)
+streams=(notebooks/15_*.ipynb notebooks/16_*.ipynb labs/15_*/solution.ipynb labs/16_*/solution.ipynb)
 lessons=(); for path in notebooks/*.ipynb; do [[ " ${streams[*]} " == *" $path "* ]] || lessons+=("$path"); done
 labs=(); for path in labs/*/solution.ipynb; do [[ " ${streams[*]} " == *" $path "* ]] || labs+=("$path"); done
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py"
-STREAMS_LANE_TESTS="tests/labs/test_lab15.py tests/streams"
+STREAMS_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/streams"
 started=$(date +%s)
 if own_network true 2>/dev/null; then
   export -f run_twice

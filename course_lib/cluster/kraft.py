@@ -18,6 +18,7 @@ from ..toolchain.kafka_tools import tool_argv
 from .base import JvmCluster, Node
 from .ports import ports_from_env
 from .registry_service import RegistryService
+from .streams_app import stop_streams_apps
 
 __all__ = ["KRaftCluster", "kafka_uuid"]
 
@@ -106,6 +107,11 @@ class KRaftCluster(JvmCluster):
             if proc.returncode != 0:
                 raise CourseError(f"Formatting the storage of node {node.node_id} failed: {output.strip()[-300:]}; "
                                   f"`python -m course_lib reset` starts from scratch.")
+
+    def down(self, timeout: float = 30) -> None:
+        """Stop lesson 16's Kafka Streams applications (clients of these brokers), then the cluster."""
+        stop_streams_apps(self.home)
+        super().down(timeout)
 
     def roles(self, node: Node) -> str:
         return "broker+controller"

@@ -21,10 +21,11 @@ from .partitioner import PartitionerView, partitioner_view
 from .registry import RegistryView, registry_view
 from .replication import ReplicationView, replication_view
 from .throughput import ThroughputView, throughput_view
+from .windows import WindowsView, windows_view
 
 __all__ = [
     "BackgroundGroup", "Dashboard", "GroupView", "InstructorControls", "OffsetsView", "PartitionerView",
-    "RegistryView", "ReplicationView", "ThroughputView", "close_all", "dashboard", "group_view",
+    "RegistryView", "ReplicationView", "ThroughputView", "WindowsView", "close_all", "dashboard", "group_view",
     "instructor_controls", "offsets_view", "partitioner_view", "registry_view", "replication_view",
-    "throughput_view",
+    "throughput_view", "windows_view",
 ]

@@ -11,11 +11,12 @@ from .offsets import PartitionLog, Segment, TopicLogSnapshot, segments_on_disk, 
 from .registry import RegistrySnapshot, registry_snapshot
 from .replication import ClusterSnapshot, PartitionState, cluster_snapshot
 from .throughput import OffsetTotals, ThroughputPoint, offset_totals, rates
+from .windows import WindowCount, WindowReader, WindowsSnapshot
 
 __all__ = [
     "BrokerState", "ClusterLink", "ClusterSnapshot", "GroupSnapshot", "MemberState", "OffsetTotals",
     "PartitionLag", "PartitionLog", "PartitionState", "RebalanceEvent", "RegistrySnapshot", "Segment",
-    "ThroughputPoint", "TopicLogSnapshot", "broker_states", "cluster_snapshot", "group_snapshot",
+    "ThroughputPoint", "TopicLogSnapshot", "WindowCount", "WindowReader", "WindowsSnapshot", "broker_states", "cluster_snapshot", "group_snapshot",
     "offset_totals", "rates", "registry_snapshot", "segments_on_disk", "topic_log_snapshot",
     "track_rebalances",
 ]
