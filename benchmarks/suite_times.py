@@ -4,7 +4,7 @@
 
 Reads the JUnit reports `make test` leaves in ``test-artifacts/`` (``tests.xml``, ``lessons-pass1.xml``,
 ``lessons-pass2.xml``, ``labs-pass1.xml``, ``labs-pass2.xml``, ``labs-tests.xml``: the tests the labs lane runs
-after its notebooks, and the streams lane's three) and prints figures, not pass/fail: the time of
+after its notebooks, and the ecosystem lane's three) and prints figures, not pass/fail: the time of
 each report, each notebook's time in each pass (a lesson's time is what a student waits for, run from the top),
 and the 15 slowest tests and cells overall. The lanes run side by side, so the wall time of the suite is the
 longest lane, not the sum (``scripts/test.sh`` prints it).
@@ -15,8 +15,8 @@ import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from pathlib import Path
 
-REPORTS = ("tests", "lessons-pass1", "lessons-pass2", "labs-pass1", "labs-pass2", "labs-tests", "streams-pass1",
-           "streams-pass2", "streams-tests")
+REPORTS = ("tests", "lessons-pass1", "lessons-pass2", "labs-pass1", "labs-pass2", "labs-tests",
+           "ecosystem-pass1", "ecosystem-pass2", "ecosystem-tests")
 
 
 def cases(report: Path) -> list[tuple[str, str, float]]:

@@ -18,14 +18,15 @@ __all__ = ["CourseError", "clean_up", "connect"]
 
 
 def _show_course_errors_briefly() -> None:
-    """In IPython, print a CourseError as its one sentence instead of a traceback."""
+    """In IPython, show a CourseError as its one sentence instead of a traceback — still as the cell's error, so
+    Jupyter marks the cell failed and a notebook test (nbval) stops at it."""
     try:
         ip = get_ipython()  # noqa: F821 — defined only inside IPython
     except NameError:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        print(f"CourseError: {value}")
+        shell._showtraceback(etype, value, [f"CourseError: {value}"])  # the error message, one line long
         return None
 
     ip.set_custom_exc((CourseError,), handler)

@@ -24,8 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     logs = commands.add_parser("logs", help="print the end of broker N's log")
     logs.add_argument("node", type=int, metavar="N")
     logs.add_argument("-n", "--lines", type=int, default=40)
-    commands.add_parser("setup", help="download the Kafka jars, and lesson 16's Kafka Streams jars (done when "
-                                      "needed)")
+    commands.add_parser("setup", help="download the Kafka jars, and the Kafka Streams and Connect jars of lessons "
+                                      "16 and 17 (done when needed)")
+    connect = commands.add_parser("connect", help="start, stop or show the Kafka Connect worker (lesson 17)")
+    connect.add_argument("action", choices=("up", "down", "status"))
     tidy = commands.add_parser("tidy", help="delete the topics and empty consumer groups lessons, labs and tests "
                                             "left behind (Kafka's and the registry's own are kept)")
     tidy.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
@@ -75,11 +77,29 @@ def run(argv: list[str]) -> None:
         print(cluster.logs(args.node, args.lines))
     elif args.command == "setup":
         from .toolchain.jars import ensure_jars
-        for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams"):
+        for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams", "connect"):
             print(ensure_jars(flavour))
+    elif args.command == "connect":
+        _connect(cluster, args.action)
     elif args.command == "tidy":
         from .tidy import tidy
         print(tidy(cluster, dry_run=args.dry_run, prefixes=tuple(args.prefixes)))
+
+
+def _connect(cluster, action: str) -> None:
+    """``connect up|down|status``: the Connect worker of the course cluster."""
+    from .cluster.connect_worker import ConnectWorker
+    worker = ConnectWorker(cluster)
+    if action == "up":
+        if not cluster.is_running():
+            raise CourseError("The cluster is not running, and a Connect worker keeps its state on it; start it "
+                              "with `python -m course_lib up` first.")
+        worker.start()
+    elif action == "down":
+        worker.stop()
+    row = worker.status()
+    print(f"Kafka Connect worker: {'running' if row.alive else 'stopped'}"
+          + (f", pid {row.pid}, REST {worker.url}" if row.alive else "") + f" (log: {worker.process.log_file})")
 
 
 def main() -> int:

@@ -6,10 +6,11 @@
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
 #             copy, and the tests of the ZooKeeper-mode cluster and lab 10): moved from the tests lane so the lanes
 #             end together;
-#   streams — lessons and labs 15 and 16 (stream processing, Kafka Streams) the same way, then their tests
-#             ($STREAMS_LANE_TESTS): much of their time is waiting (a processor's idle timeout, a group's join), so
-#             a lane of their own costs the machine less than its length and keeps the other lanes' length.
-# The lessons, labs and streams lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its
+#   ecosystem — lessons and labs 15 on (stream processing, Kafka Streams, Kafka Connect) the same way, then
+#             their tests ($ECOSYSTEM_LANE_TESTS): much of their time is waiting (a processor's idle timeout, a
+#             group's join, a worker's start), so a lane of their own costs the machine less than its length and
+#             keeps the other lanes' length.
+# The lessons, labs and ecosystem lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its
 # own: its own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no
 # `unshare`), the notebooks run after the tests, on the same cluster.
 set -uo pipefail
@@ -23,7 +24,7 @@ mkdir -p test-artifacts
 rm -f test-artifacts/*.xml test-artifacts/other-lanes-done  # the JUnit reports benchmarks/suite_times.py reads: this run's only
 
 stop_everything() {  # pids are global, so this also stops what the lanes started inside their namespaces
-  for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs" "$PWD/.course/lanes/streams"; do
+  for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs" "$PWD/.course/lanes/ecosystem"; do
     COURSE_HOME="$home" $py -m course_lib down >/dev/null 2>&1
     COURSE_HOME="$home" $py -m course_lib down --zookeeper >/dev/null 2>&1
   done
@@ -62,37 +63,37 @@ lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$
      >"test-artifacts/$name-lane.log" 2>&1) &
 }
 
-streams=(notebooks/15_*.ipynb notebooks/16_*.ipynb labs/15_*/solution.ipynb labs/16_*/solution.ipynb)
-lessons=(); for path in notebooks/*.ipynb; do [[ " ${streams[*]} " == *" $path "* ]] || lessons+=("$path"); done
-labs=(); for path in labs/*/solution.ipynb; do [[ " ${streams[*]} " == *" $path "* ]] || labs+=("$path"); done
+ecosystem=(notebooks/1[5-9]_*.ipynb labs/1[5-9]_*/solution.ipynb)
+lessons=(); for path in notebooks/*.ipynb; do [[ " ${ecosystem[*]} " == *" $path "* ]] || lessons+=("$path"); done
+labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} " == *" $path "* ]] || labs+=("$path"); done
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py"
-STREAMS_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/streams"
+ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/streams tests/connect"
 started=$(date +%s)
 if own_network true 2>/dev/null; then
   export -f run_twice
   export py
   RESTART_BENCHMARK=1 lane lessons "${lessons[@]}"; lessons_lane=$!
   LANE_TESTS=$LAB_LANE_TESTS lane labs "${labs[@]}"; labs_lane=$!
-  LANE_TESTS=$STREAMS_LANE_TESTS lane streams "${streams[@]}"; streams_lane=$!
+  LANE_TESTS=$ECOSYSTEM_LANE_TESTS lane ecosystem "${ecosystem[@]}"; ecosystem_lane=$!
   $py -m course_lib up
-  ignored=(); for path in $LAB_LANE_TESTS $STREAMS_LANE_TESTS; do ignored+=(--ignore="$path"); done
+  ignored=(); for path in $LAB_LANE_TESTS $ECOSYSTEM_LANE_TESTS; do ignored+=(--ignore="$path"); done
   $py -m pytest tests "${ignored[@]}" --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
-  echo "Tests done after $(( $(date +%s) - started )) s; waiting for the lessons, labs and streams lanes."
+  echo "Tests done after $(( $(date +%s) - started )) s; waiting for the lessons, labs and ecosystem lanes."
   wait $labs_lane; labs_rc=$?
-  wait $streams_lane; streams_rc=$?
+  wait $ecosystem_lane; ecosystem_rc=$?
   touch test-artifacts/other-lanes-done  # the lessons lane's restart benchmark waits for it
   wait $lessons_lane; lessons_rc=$?
-  for name in lessons labs streams; do echo "=== the $name lane (test-artifacts/$name-lane.log)"; cat "test-artifacts/$name-lane.log"; done
+  for name in lessons labs ecosystem; do echo "=== the $name lane (test-artifacts/$name-lane.log)"; cat "test-artifacts/$name-lane.log"; done
 else
   echo "No network namespaces here (unshare): the notebooks run after the tests, on the same cluster."
   $py -m course_lib up
   $py -m pytest tests --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
   LANE=lessons run_twice "${lessons[@]}"; lessons_rc=$?
   touch test-artifacts/other-lanes-done  # nothing else runs now: the labs' restart benchmark need not wait
-  LANE=streams run_twice "${streams[@]}"; streams_rc=$?
+  LANE=ecosystem run_twice "${ecosystem[@]}"; ecosystem_rc=$?
   LANE=labs RESTART_BENCHMARK=1 run_twice "${labs[@]}"; labs_rc=$?
 fi
 $py benchmarks/suite_times.py test-artifacts
 echo "Suite done after $(( $(date +%s) - started )) s: tests exit $tests_rc, lessons exit $lessons_rc, labs exit" \
-     "$labs_rc, streams exit $streams_rc."
-[ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ] && [ "$streams_rc" = 0 ]
+     "$labs_rc, ecosystem exit $ecosystem_rc."
+[ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ] && [ "$ecosystem_rc" = 0 ]

@@ -18,6 +18,7 @@ from ..toolchain.kafka_tools import tool_argv
 from .base import JvmCluster, Node
 from .ports import ports_from_env
 from .registry_service import RegistryService
+from .connect_worker import stop_connect_worker
 from .streams_app import stop_streams_apps
 
 __all__ = ["KRaftCluster", "kafka_uuid"]
@@ -109,8 +110,10 @@ class KRaftCluster(JvmCluster):
                                   f"`python -m course_lib reset` starts from scratch.")
 
     def down(self, timeout: float = 30) -> None:
-        """Stop lesson 16's Kafka Streams applications (clients of these brokers), then the cluster."""
+        """Stop the clients the course runs as processes of their own — lesson 16's Kafka Streams applications,
+        lesson 17's Connect worker — then the cluster."""
         stop_streams_apps(self.home)
+        stop_connect_worker(self.home)
         super().down(timeout)
 
     def roles(self, node: Node) -> str:

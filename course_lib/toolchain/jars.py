@@ -5,6 +5,7 @@ Each flavour (``kraft``: Kafka 4.x; ``zookeeper``: Kafka 3.9 + ZooKeeper) has a 
 POM's hash makes a second call instant and a changed POM re-resolve.
 """
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from .java import maven_executable
 __all__ = ["ensure_jars", "classpath"]
 
 POM_DIR = Path(__file__).parent / "maven"
+MAVEN_LOCK = Path.home() / ".m2" / "course-maven.lock"
 
 
 def _pom(flavour: str) -> Path:
@@ -38,8 +40,19 @@ def ensure_jars(flavour: str = "kraft", quiet: bool = False) -> Path:
     digest = hashlib.sha256(pom.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return target
+    # One Maven run at a time on this machine: two downloading the same artifact into ~/.m2 at once (two test
+    # lanes, two notebooks) can leave one of them a half-written jar.
+    MAVEN_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(MAVEN_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _resolve(pom, target, stamp, digest, quiet)
+
+
+def _resolve(pom: Path, target: Path, stamp: Path, digest: str, quiet: bool) -> Path:
+    if stamp.exists() and stamp.read_text() == digest:  # resolved while this process waited for the lock
+        return target
     if not quiet:
-        print(f"Downloading Kafka jars ({flavour}) from Maven Central into {target} (once) ...", flush=True)
+        print(f"Downloading Kafka jars ({pom.stem}) from Maven Central into {target} (once) ...", flush=True)
     staging = target.with_name(target.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     result = subprocess.run(

@@ -1,0 +1,85 @@
+"""The Connect worker's life cycle on the real cluster (lesson 17): up answers REST with Apache's connectors and
+keeps its state in three compacted topics, a second up is a no-op, a file source copies lines into a topic, and
+the worker stops with no JVM left; a taken port and a worker that dies at start each get one sentence."""
+
+import socket
+import time
+
+import pytest
+
+from course_lib.clients.admin import list_topics, topic_config
+from course_lib.clients.reading import read_all
+from course_lib.cluster.connect_worker import INTERNAL_TOPICS, PORT_SETTING, ConnectWorker, stop_connect_worker
+from course_lib.errors import CourseError
+
+
+@pytest.fixture(scope="module")
+def worker(cluster):
+    worker = ConnectWorker(cluster).start()
+    yield worker
+    worker.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_up_answers_with_apaches_connectors_and_keeps_its_state_on_the_cluster(worker, cluster):
+    plugins = {plugin["class"].rsplit(".", 1)[-1] for plugin in worker.rest("GET", "/connector-plugins")}
+    assert {"FileStreamSourceConnector", "FileStreamSinkConnector", "MirrorSourceConnector"} <= plugins, plugins
+    for topic in INTERNAL_TOPICS.values():
+        assert topic_config(topic)["cleanup.policy"] == "compact", topic
+    pid = worker.process.pid
+    again = ConnectWorker(cluster).start()
+    assert again.process.pid == pid, "a second up is a no-op"
+
+
+def test_a_file_source_copies_lines_into_a_topic(worker, unique, tmp_path):
+    topic, name, source = unique("connect-lines"), unique("file-source"), tmp_path / "lines.txt"
+    source.write_text("one\ntwo\nthree\n")
+    worker.rest("PUT", f"/connectors/{name}/config", {
+        "connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector", "file": str(source),
+        "topic": topic, "value.converter": "org.apache.kafka.connect.storage.StringConverter"})
+    try:
+        deadline = time.monotonic() + 60
+        while (lines := [r.value for r in read_all(topic)] if topic in list_topics() else []) != ["one", "two", "three"]:
+            assert time.monotonic() < deadline, lines
+            time.sleep(1)
+        assert worker.rest("GET", f"/connectors/{name}/status")["tasks"][0]["state"] == "RUNNING"
+    finally:
+        worker.rest("DELETE", f"/connectors/{name}")
+
+
+def test_a_rest_error_is_one_sentence_with_connects_message(worker):
+    with pytest.raises(CourseError, match="404.*no-such-connector"):
+        worker.rest("GET", "/connectors/no-such-connector/status")
+
+
+def test_a_taken_port_names_its_owner_and_the_setting(cluster):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        with pytest.raises(CourseError) as raised:
+            ConnectWorker(cluster, port=port, name="connect-port-taken").start()
+    message = str(raised.value)
+    assert f"Port {port}" in message and "process" in message and PORT_SETTING in message, message
+
+
+def test_a_worker_that_dies_at_start_says_why_with_the_end_of_its_log(cluster, jvms_under):
+    broken = ConnectWorker(cluster, port=free_port(), name="connect-broken",
+                           settings={"group.id": "course-connect-broken", "key.converter": "org.example.NoSuchConverter"})
+    with pytest.raises(CourseError) as raised:
+        broken.start(timeout=120)
+    message = str(raised.value)
+    assert "stopped during start-up" in message and "org.example.NoSuchConverter" in message, message
+    assert not broken.alive and jvms_under(broken.dir) == []
+
+
+def test_down_stops_the_worker_and_leaves_no_jvm(worker, cluster, jvms_under):
+    assert jvms_under(worker.dir)
+    assert stop_connect_worker(cluster.home) is True
+    assert not worker.alive and jvms_under(worker.dir) == []
+    assert stop_connect_worker(cluster.home) is False
