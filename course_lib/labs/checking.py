@@ -19,7 +19,7 @@ from ..clients.admin import list_topics
 from ..errors import CourseError
 from .verdict import Verdict
 
-__all__ = ["NotYet", "task_check", "topic_exists", "require_topic"]
+__all__ = ["NotYet", "task_check", "topic_exists", "require_topic", "answer_of"]
 
 _CHECK_STATUS = "check the cluster and the registry with `python -m course_lib status`, then run the check again."
 
@@ -73,3 +73,15 @@ def require_topic(topic: str, hint: str) -> None:
     """
     if not topic_exists(topic):
         raise NotYet(f"there is no topic {topic} yet.", hint)
+
+
+def answer_of(function, *args):
+    """What the learner's ``function(*args)`` returns; an error in it becomes a not-yet verdict that names it — one
+    readable line, never swallowed (course machinery: labs 16 and 17 call the learner's functions)."""
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise NotYet("your function is not written yet.", "replace `raise NotImplementedError` with your code.") from None
+    except Exception as error:  # noqa: BLE001 — the learner's code: one line, not a traceback
+        raise NotYet(f"your function raised {type(error).__name__}: {error}",
+                     "call it in a cell of its own to see the full traceback.") from None

@@ -24,7 +24,7 @@ from ..cluster.streams_app import StreamsApp
 from ..connection import client_config
 from ..errors import CourseError
 from ..session import cluster_or_course
-from .checking import NotYet, require_topic, task_check
+from .checking import NotYet, answer_of, require_topic, task_check
 from .faults import delete_group
 
 __all__ = ["INPUT", "OUTPUT", "LINES", "wordcount", "prepare", "word_counts", "task1", "task2", "finish"]
@@ -80,17 +80,6 @@ def prepare(lab) -> str:
             f"{OUTPUT}")
 
 
-def _call(function: Callable, *args):
-    """The learner's function's answer; an error in it becomes a not-yet verdict that names it (never swallowed)."""
-    try:
-        return function(*args)
-    except NotImplementedError:
-        raise NotYet("your function is not written yet.", "replace `raise NotImplementedError` with your code.")
-    except Exception as error:  # noqa: BLE001 — the learner's code: one readable line, not a traceback
-        raise NotYet(f"your function raised {type(error).__name__}: {error}",
-                     "call it in a cell of its own to see the full traceback.") from None
-
-
 def _require_app(lab) -> StreamsApp:
     app = wordcount(lab)
     if not app.alive:
@@ -106,7 +95,7 @@ def task1(lab, latest_counts: Callable) -> str:
     group = f"{lab.group('reader')}-{uuid.uuid4().hex[:6]}"
     config = {"bootstrap.servers": cluster_or_course().bootstrap_servers, "group.id": group}
     try:
-        got = _call(latest_counts, dict(config))
+        got = answer_of(latest_counts, dict(config))
     finally:
         delete_group(group)
     wanted = _output_counts(cluster_or_course())
@@ -150,7 +139,7 @@ def task2(lab, state_topics: Callable) -> str:
     """Call ``state_topics(config, application_id)`` and want ``{internal topic: cleanup.policy}``."""
     app = _require_app(lab)
     config = {"bootstrap.servers": cluster_or_course().bootstrap_servers}
-    got = _call(state_topics, dict(config), app.application_id)
+    got = answer_of(state_topics, dict(config), app.application_id)
     wanted = {name: topic_config(name, only_changed=False)["cleanup.policy"]
               for name in list_topics() if name.startswith(f"{app.application_id}-")}
     if not isinstance(got, dict):
