@@ -26,8 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     logs.add_argument("-n", "--lines", type=int, default=40)
     commands.add_parser("setup", help="download the Kafka jars, and the Kafka Streams and Connect jars of lessons "
                                       "16 and 17 (done when needed)")
-    connect = commands.add_parser("connect", help="start, stop or show the Kafka Connect worker (lesson 17)")
-    connect.add_argument("action", choices=("up", "down", "status"))
+    for name, text in (("connect", "the Kafka Connect worker (lesson 17)"), ("postgres", "PostgreSQL (lesson 18)")):
+        commands.add_parser(name, help=f"start, stop or show {text}").add_argument("action", choices=("up", "down",
+                                                                                                      "status"))
     tidy = commands.add_parser("tidy", help="delete the topics and empty consumer groups lessons, labs and tests "
                                             "left behind (Kafka's and the registry's own are kept)")
     tidy.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
@@ -79,27 +80,31 @@ def run(argv: list[str]) -> None:
         from .toolchain.jars import ensure_jars
         for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams", "connect"):
             print(ensure_jars(flavour))
-    elif args.command == "connect":
-        _connect(cluster, args.action)
+    elif args.command in ("connect", "postgres"):
+        _beside_the_cluster(cluster, args.command, args.action)
     elif args.command == "tidy":
         from .tidy import tidy
         print(tidy(cluster, dry_run=args.dry_run, prefixes=tuple(args.prefixes)))
 
 
-def _connect(cluster, action: str) -> None:
-    """``connect up|down|status``: the Connect worker of the course cluster."""
-    from .cluster.connect_worker import ConnectWorker
-    worker = ConnectWorker(cluster)
+def _beside_the_cluster(cluster, what: str, action: str) -> None:
+    """``connect|postgres up|down|status``: the Connect worker or PostgreSQL of the course cluster."""
+    if what == "connect":
+        from .cluster.connect_worker import ConnectWorker
+        server, where = ConnectWorker(cluster), lambda: f"REST {server.url}"
+    else:
+        from .cluster.postgres import PostgresServer
+        server, where = PostgresServer(cluster), lambda: f"127.0.0.1:{server.port}"
     if action == "up":
-        if not cluster.is_running():
+        if what == "connect" and not cluster.is_running():
             raise CourseError("The cluster is not running, and a Connect worker keeps its state on it; start it "
                               "with `python -m course_lib up` first.")
-        worker.start()
+        server.start()
     elif action == "down":
-        worker.stop()
-    row = worker.status()
-    print(f"Kafka Connect worker: {'running' if row.alive else 'stopped'}"
-          + (f", pid {row.pid}, REST {worker.url}" if row.alive else "") + f" (log: {worker.process.log_file})")
+        server.stop()
+    row = server.status()
+    print(f"{row.role}: {'running' if row.alive else 'stopped'}"
+          + (f", pid {row.pid}, {where()}" if row.alive else "") + f" (log: {server.process.log_file})")
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the course needs, idempotently and quickly when already done:
-# Java 17+ and Maven (Debian packages, only when missing and we may install them), the virtualenv
+# Java 17+, Maven and PostgreSQL (Debian packages, only when missing and we may install them), the virtualenv
 # .venv with course_lib and its Python packages, and Kafka's jars from Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,11 @@ command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ "${COURSE_BROWSER_TESTS:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+# PostgreSQL, for lesson 18's change data capture: installed here when we may; otherwise that lesson says how
+if ! command -v postgres >/dev/null && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then missing+=(postgresql)
+  else echo "note: PostgreSQL is not installed; lesson 18 needs it (e.g. sudo apt-get install postgresql)."; fi
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing system packages: ${missing[*]}"

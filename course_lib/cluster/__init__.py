@@ -2,8 +2,9 @@
 
 ``course_cluster()`` picks the backend from ``COURSE_BACKEND`` (``embedded``, the default, or
 ``docker``); both are a ``Cluster`` (``cluster.base``) and offer its controls, so every notebook runs unchanged
-on either. Beside the brokers run the JVMs that are the cluster's clients: Kafka Streams applications
-(``streams_app``, lesson 16) and the Connect worker (``connect_worker``, lesson 17); ``down`` stops them first.
+on either. Beside the brokers run what the course starts for later lessons: Kafka Streams applications
+(``streams_app``, lesson 16), the Connect worker (``connect_worker``, lesson 17) and PostgreSQL (``postgres``,
+lesson 18); ``down`` stops them first.
 """
 
 import os

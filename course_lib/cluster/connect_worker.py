@@ -10,7 +10,6 @@ found again by a marker in its command line, and the cluster's ``down`` stops it
 """
 
 import json
-import os
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -19,10 +18,10 @@ from ..errors import CourseError
 from ..toolchain.jars import classpath
 from ..toolchain.java import java_executable
 from .base import NodeStatus
-from .ports import port_is_free, port_owner
+from .ports import port_is_free, port_owner, ports_from_env
 from .processes import ManagedProcess
 
-__all__ = ["PORT_SETTING", "INTERNAL_TOPICS", "ConnectWorker", "connect_port", "stop_connect_worker"]
+__all__ = ["PORT_SETTING", "INTERNAL_TOPICS", "ConnectWorker", "connect_port", "stop_connect_worker", "task_error"]
 
 PORT_SETTING = "COURSE_CONNECT_PORT"
 LOG4J2 = Path(__file__).with_name("connect-log4j2.properties")
@@ -34,11 +33,7 @@ INTERNAL_TOPICS = {"config.storage.topic": "connect-configs", "offset.storage.to
 
 def connect_port() -> int:
     """The worker's REST port: ``$COURSE_CONNECT_PORT``, else 8083 (course machinery)."""
-    raw = os.environ.get(PORT_SETTING, "8083")
-    try:
-        return int(raw)
-    except ValueError:
-        raise CourseError(f"{PORT_SETTING}={raw!r} is not a port number; use e.g. {PORT_SETTING}=8083.") from None
+    return ports_from_env(PORT_SETTING, (8083,))[0]
 
 
 def _process(worker_dir: Path) -> ManagedProcess:
@@ -117,7 +112,7 @@ class ConnectWorker:
         self.process.stop(timeout)
 
     def status(self) -> NodeStatus:
-        return NodeStatus("connect", self.process.pid, self.port, self.alive, f"Kafka Connect worker, REST {self.url}")
+        return NodeStatus("connect", self.process.pid, self.port, self.alive, "Kafka Connect worker")
 
     def log(self, lines: int | None = None) -> str:
         """The worker's log (its last ``lines`` lines)."""
@@ -160,3 +155,13 @@ def stop_connect_worker(cluster_home: Path, timeout: float = 30) -> bool:
         return False
     process.stop(timeout)
     return True
+
+
+def task_error(trace: str | None) -> str | None:
+    """A failed task's Java stack trace in one line: its first line, and the first "Caused by" — Connect wraps the
+    error that matters ("ConnectException: Tolerance exceeded in error handler", caused by "DataException: …")."""
+    if not trace:
+        return None
+    lines = trace.splitlines()
+    cause = next((line.removeprefix("Caused by: ") for line in lines if line.startswith("Caused by: ")), None)
+    return f"{lines[0]} — caused by {cause}" if cause else lines[0]

@@ -24,6 +24,7 @@ from .compose import (QUORUM_STATE_FILE, ComposeProject, ContainerState, active_
 from .ports import port_is_free, port_owner
 from .readiness import wait_until_ready
 from .connect_worker import stop_connect_worker
+from .postgres import stop_postgres
 from .streams_app import stop_streams_apps
 
 __all__ = ["DockerCluster", "KRAFT_STACK", "Stack", "StackService", "ZOOKEEPER_STACK"]
@@ -225,10 +226,11 @@ class DockerCluster(Cluster):
                                       f"again.") from None
 
     def down(self, timeout: int = 30) -> None:
-        """Stop lesson 16's Kafka Streams applications and lesson 17's Connect worker, then stop and remove every
-        container of the project (profiled ones too); the data stays."""
+        """Stop what the course runs beside the brokers (Kafka Streams applications, the Connect worker,
+        PostgreSQL), then stop and remove every container of the project (profiled ones too); the data stays."""
         stop_streams_apps(self.home)
         stop_connect_worker(self.home)
+        stop_postgres(self.home)
         self._compose(self.project.down(self.stack.profiles, timeout), timeout=timeout + 90)
 
     def stop_broker(self, node_id: int, timeout: int = 30) -> None:

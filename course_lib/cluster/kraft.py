@@ -19,6 +19,7 @@ from .base import JvmCluster, Node
 from .ports import ports_from_env
 from .registry_service import RegistryService
 from .connect_worker import stop_connect_worker
+from .postgres import stop_postgres
 from .streams_app import stop_streams_apps
 
 __all__ = ["KRaftCluster", "kafka_uuid"]
@@ -110,10 +111,11 @@ class KRaftCluster(JvmCluster):
                                   f"`python -m course_lib reset` starts from scratch.")
 
     def down(self, timeout: float = 30) -> None:
-        """Stop the clients the course runs as processes of their own — lesson 16's Kafka Streams applications,
-        lesson 17's Connect worker — then the cluster."""
+        """Stop what the course runs beside the brokers — lesson 16's Kafka Streams applications, lesson 17's
+        Connect worker, lesson 18's PostgreSQL — then the cluster."""
         stop_streams_apps(self.home)
         stop_connect_worker(self.home)
+        stop_postgres(self.home)
         super().down(timeout)
 
     def roles(self, node: Node) -> str:

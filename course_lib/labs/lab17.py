@@ -20,7 +20,7 @@ from confluent_kafka import Producer
 
 from ..clients.admin import committed_offsets, create_topic, delete_topic, list_topics, watermarks
 from ..clients.reading import read_all
-from ..cluster.connect_worker import ConnectWorker
+from ..cluster.connect_worker import ConnectWorker, task_error
 from ..connection import client_config
 from ..errors import CourseError
 from ..paths import course_home
@@ -93,7 +93,7 @@ def _run(worker: ConnectWorker, config: dict, done: Callable[[str], bool]) -> st
                 tasks = []
             failed = [task for task in tasks if task["state"] == "FAILED"]
             if failed:
-                return (failed[0].get("trace") or "no trace").splitlines()[0]
+                return task_error(failed[0].get("trace")) or "no trace"
             time.sleep(1)
         return None
     finally:

@@ -12,6 +12,7 @@ dead cluster, not start it.
 """
 
 from .background import BackgroundGroup
+from .connect import ConnectView, connect_view
 from .controls import InstructorControls, instructor_controls
 from .dashboard import Dashboard, dashboard
 from .group import GroupView, group_view
@@ -24,8 +25,8 @@ from .throughput import ThroughputView, throughput_view
 from .windows import WindowsView, windows_view
 
 __all__ = [
-    "BackgroundGroup", "Dashboard", "GroupView", "InstructorControls", "OffsetsView", "PartitionerView",
-    "RegistryView", "ReplicationView", "ThroughputView", "WindowsView", "close_all", "dashboard", "group_view",
-    "instructor_controls", "offsets_view", "partitioner_view", "registry_view", "replication_view",
-    "throughput_view", "windows_view",
+    "BackgroundGroup", "ConnectView", "Dashboard", "GroupView", "InstructorControls", "OffsetsView",
+    "PartitionerView", "RegistryView", "ReplicationView", "ThroughputView", "WindowsView", "close_all",
+    "connect_view", "dashboard", "group_view", "instructor_controls", "offsets_view", "partitioner_view",
+    "registry_view", "replication_view", "throughput_view", "windows_view",
 ]

@@ -13,6 +13,7 @@ from confluent_kafka import KafkaException
 
 from ..cluster import course_cluster
 from ..errors import CourseError
+from .connect import ConnectView
 from .controls import InstructorControls
 from .group import GroupView
 from .live import LiveView
@@ -40,7 +41,7 @@ def render_broker_strip(snapshot: ClusterSnapshot) -> str:
 
 
 class Dashboard(LiveView):
-    """Tabs: cluster, consumer group(s), offsets & log, throughput, partitioner, schema registry
+    """Tabs: cluster, consumer group(s), offsets & log, throughput, partitioner, schema registry, Kafka Connect
     (and instructor controls with ``controls=True``).
 
     One refresh = 1 admin call for the broker strip + the visible tab's own refresh (0–5 calls) + the
@@ -62,7 +63,8 @@ class Dashboard(LiveView):
         pages += [("Offsets & log", OffsetsView(topic, groups, cluster, interval, autostart=False)),
                   ("Throughput", ThroughputView(topic, groups, cluster, interval, autostart=False)),
                   ("Partitioner", PartitionerView(partitions=self._partition_count(topic))),
-                  ("Registry", RegistryView(autostart=False))]
+                  ("Registry", RegistryView(autostart=False)),
+                  ("Connect", ConnectView(autostart=False))]
         if controls:
             pages.append(("Instructor", InstructorControls(topic, groups[0] if groups else f"{topic}-demo",
                                                            cluster, interval=interval, autostart=False)))
