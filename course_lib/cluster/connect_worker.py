@@ -116,11 +116,7 @@ class ConnectWorker:
 
     def log(self, lines: int | None = None) -> str:
         """The worker's log (its last ``lines`` lines)."""
-        try:
-            text = self.process.log_file.read_text(errors="replace")
-        except OSError:
-            return "(the worker wrote no log)"
-        return "\n".join(text.splitlines()[-lines:]) if lines else text
+        return self.process.log(lines) or "(the worker wrote no log)"
 
     def rest(self, method: str, path: str, body: dict | None = None):
         """One REST call (course machinery: lessons show the plain ``httpx`` call first). The answer's JSON, or

@@ -119,11 +119,7 @@ class PostgresServer:
 
     def log(self, lines: int | None = None) -> str:
         """The server's log (its last ``lines`` lines)."""
-        try:
-            text = self.process.log_file.read_text(errors="replace")
-        except OSError:
-            return "(PostgreSQL wrote no log)"
-        return "\n".join(text.splitlines()[-lines:]) if lines else text
+        return self.process.log(lines) or "(PostgreSQL wrote no log)"
 
     def __repr__(self) -> str:
         return f"<PostgresServer 127.0.0.1:{self.port} alive={self.alive}>"

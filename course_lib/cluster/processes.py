@@ -114,6 +114,14 @@ class ManagedProcess:
             time.sleep(0.1)
         return False
 
+    def log(self, lines: int | None = None) -> str:
+        """The process's log file (its last ``lines`` lines); "" when it wrote none."""
+        try:
+            text = self.log_file.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:]) if lines else text
+
     def wait_until_answers(self, answers: Callable[[], bool], timeout: float, log: Path,
                            log_tail: Callable[[], str], silent: str) -> None:
         """Poll ``answers()`` until it is true. If the process dies first, say so with the end of its ``log``;

@@ -78,7 +78,4 @@ class RegistryService(Service):
         return NodeStatus("registry", pid, self.port, pid is not None, "schema registry")
 
     def _log_tail(self, lines: int = 15) -> str:
-        try:
-            return "\n".join(self.process.log_file.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(the registry wrote no log)"
+        return self.process.log(lines) or "(the registry wrote no log)"

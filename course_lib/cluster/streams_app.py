@@ -82,11 +82,7 @@ class StreamsApp:
 
     def log(self, lines: int | None = None) -> str:
         """The application's log (its last ``lines`` lines)."""
-        try:
-            text = self.process.log_file.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:]) if lines else text
+        return self.process.log(lines)
 
     def __repr__(self) -> str:
         return f"<StreamsApp {self.application_id} {self.main_class.rsplit('.', 1)[-1]} alive={self.alive}>"
