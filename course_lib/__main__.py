@@ -24,9 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     logs = commands.add_parser("logs", help="print the end of broker N's log")
     logs.add_argument("node", type=int, metavar="N")
     logs.add_argument("-n", "--lines", type=int, default=40)
-    commands.add_parser("setup", help="download the Kafka jars, and the Kafka Streams and Connect jars of lessons "
-                                      "16 and 17 (done when needed)")
-    for name, text in (("connect", "the Kafka Connect worker (lesson 17)"), ("postgres", "PostgreSQL (lesson 18)")):
+    commands.add_parser("setup", help="download the Kafka jars, and the Kafka Streams and Connect jars and "
+                                      "plugins of lessons 16 to 18 (done when needed)")
+    for name, text in (("connect", "the Kafka Connect worker (lessons 17 and 18)"), ("postgres", "PostgreSQL (lesson 18)")):
         commands.add_parser(name, help=f"start, stop or show {text}").add_argument("action", choices=("up", "down",
                                                                                                       "status"))
     tidy = commands.add_parser("tidy", help="delete the topics and empty consumer groups lessons, labs and tests "
@@ -78,7 +78,7 @@ def run(argv: list[str]) -> None:
         print(cluster.logs(args.node, args.lines))
     elif args.command == "setup":
         from .toolchain.jars import ensure_jars
-        for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams", "connect"):
+        for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams", "connect", "connect-plugins"):
             print(ensure_jars(flavour))
     elif args.command in ("connect", "postgres"):
         _beside_the_cluster(cluster, args.command, args.action)

@@ -66,7 +66,7 @@ ecosystem=(notebooks/1[5-9]_*.ipynb labs/1[5-9]_*/solution.ipynb)
 lessons=(); for path in notebooks/*.ipynb; do [[ " ${ecosystem[*]} " == *" $path "* ]] || lessons+=("$path"); done
 labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} " == *" $path "* ]] || labs+=("$path"); done
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py"
-ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/labs/test_lab17.py tests/streams tests/connect"
+ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/labs/test_lab17.py tests/labs/test_lab18.py tests/streams tests/connect"
 started=$(date +%s)
 if own_network true 2>/dev/null; then
   export -f run_twice

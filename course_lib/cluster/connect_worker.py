@@ -4,7 +4,8 @@ Connect is a JVM of its own: it runs connectors (plugins that copy data between 
 their configs, source offsets and statuses in three compacted topics on the cluster, and takes orders over a REST
 API. The course runs it from the 4.3.1 jars in ``toolchain/maven/connect.xml`` (FileStream and MirrorMaker 2's
 connectors are published only up to 4.3.1, and 4.3.1 jars do not mix with 4.4.0 ones; a 4.3.1 worker talks to
-the 4.4 brokers fine). Its files live under ``<cluster home>/connect/``; like the brokers it runs detached, is
+the 4.4 brokers fine); its ``plugin.path`` holds the plugin archives of ``toolchain/maven/connect-plugins.xml``
+(Debezium's PostgreSQL connector, lesson 18). Its files live under ``<cluster home>/connect/``; like the brokers it runs detached, is
 found again by a marker in its command line, and the cluster's ``down`` stops it. Its REST port is 8083 unless
 ``COURSE_CONNECT_PORT`` says otherwise, always on 127.0.0.1.
 """
@@ -15,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from ..errors import CourseError
-from ..toolchain.jars import classpath
+from ..toolchain.jars import classpath, ensure_jars, jar_dir
 from ..toolchain.java import java_executable
 from .base import NodeStatus
 from .ports import port_is_free, port_owner, ports_from_env
@@ -60,7 +61,7 @@ class ConnectWorker:
             "offset.flush.interval.ms": 2000,  # default 60 s: a source's offsets reach connect-offsets in seconds
             "listeners": f"http://127.0.0.1:{self.port}",
             "rest.advertised.host.name": "127.0.0.1",
-            "plugin.path": self.dir / "plugins",  # plugins that come as archives (lesson 17's CDC connector)
+            "plugin.path": jar_dir("connect-plugins"),  # plugins that come as archives (lesson 18's Debezium)
             **(settings or {}),
         }
 
@@ -97,7 +98,8 @@ class ConnectWorker:
                 owner = port_owner(self.port) or "another process"
                 raise CourseError(f"Port {self.port} (the Connect worker's REST API) is already taken by {owner}; "
                                   f"stop it, or choose another port with the {PORT_SETTING} environment variable.")
-            Path(self.properties["plugin.path"]).mkdir(parents=True, exist_ok=True)
+            ensure_jars("connect-plugins")
+            self.dir.mkdir(parents=True, exist_ok=True)
             self.properties_file.write_text("".join(f"{k}={v}\n" for k, v in self.properties.items()))
             self.process.log_file.unlink(missing_ok=True)  # this run's log only: its end explains a failure
             self.process.start(self.command(), cwd=self.dir)
@@ -138,6 +140,17 @@ class ConnectWorker:
             raise CourseError(f"The Connect worker did not answer on {self.url} ({error}); start it with "
                               "`python -m course_lib connect up`.") from None
         return json.loads(text) if text else None
+
+    def task_failure(self, connector: str) -> str | None:
+        """The first failed task of ``connector``, its error in one line (``task_error``); None while none has
+        failed, or before the connector's status is written (course machinery: the labs' checks ask it while they
+        wait for a connector's output)."""
+        try:
+            tasks = self.rest("GET", f"/connectors/{connector}/status")["tasks"]
+        except CourseError:
+            return None
+        failed = [task for task in tasks if task["state"] == "FAILED"]
+        return (task_error(failed[0].get("trace")) or "no trace") if failed else None
 
     def __repr__(self) -> str:
         return f"<ConnectWorker {self.url} alive={self.alive}>"

@@ -15,7 +15,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import psycopg
+
 from ..errors import CourseError
+from ..waiting import poll_until
 from .base import NodeStatus
 from .ports import port_accepts, port_is_free, port_owner, ports_from_env
 from .processes import ManagedProcess
@@ -23,8 +26,8 @@ from .processes import ManagedProcess
 __all__ = ["PORT_SETTING", "PostgresServer", "postgres_port", "stop_postgres"]
 
 PORT_SETTING = "COURSE_POSTGRES_PORT"
-SETTINGS = {"listen_addresses": "'127.0.0.1'", "wal_level": "logical", "max_replication_slots": 4,
-            "max_wal_senders": 4, "shared_buffers": "'32MB'", "fsync": "off"}  # fsync off: a disposable database
+SETTINGS = {"listen_addresses": "'127.0.0.1'", "wal_level": "logical", "max_replication_slots": 10,
+            "max_wal_senders": 10, "shared_buffers": "'32MB'", "fsync": "off"}  # fsync off: a disposable database
 _INSTALL = "install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`, macOS: `brew install postgresql`)"
 
 
@@ -113,6 +116,25 @@ class PostgresServer:
     def stop(self, timeout: float = 30) -> None:
         """Stop the server (course machinery: ``stop_postgres``)."""
         _fast_shutdown(self.process, timeout)
+
+    def drop_replication(self, prefix: str, timeout: float = 30) -> list[str]:
+        """Drop the replication slots and publications whose names start with ``prefix`` (what a CDC connector
+        made; lesson 18 and its lab end with it); the dropped slots' names. A slot outlives its connector and keeps
+        every change since its position in the write-ahead log, so an abandoned one fills the disk. A slot still
+        held by a connector that is shutting down is waited for."""
+        with psycopg.connect(self.dsn, autocommit=True) as db:
+            slots = poll_until(
+                lambda: db.execute("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name LIKE %s",
+                                   (f"{prefix}%",)).fetchall(),
+                f"the replication slots {prefix}* to be released by their connectors", timeout, every=0.2,
+                done=lambda found: not any(active for _, active in found),
+                advice="Delete the connectors that use them first.")
+            for slot, _ in slots:
+                db.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
+            for (publication,) in db.execute("SELECT pubname FROM pg_publication WHERE pubname LIKE %s",
+                                             (f"{prefix}%",)).fetchall():
+                db.execute(f'DROP PUBLICATION "{publication}"')
+        return [slot for slot, _ in slots]
 
     def status(self) -> NodeStatus:
         return NodeStatus("postgres", self.process.pid, self.port, self.alive, "PostgreSQL (wal_level=logical)")

@@ -47,6 +47,15 @@ def _is_zombie(pid: int) -> bool:
     return found is not None and found[0] in "ZX"
 
 
+def _threads_exiting(pid: int) -> bool:
+    """True while a killed multi-threaded process (a JVM) still tears down threads behind its zombie leader: until
+    the last one exits, the process keeps its sockets (a restart would find its port taken)."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/task")) > 1
+    except OSError:
+        return False
+
+
 def _between_lives(pid: int) -> bool:
     """True for a user process (not a kernel thread) that shows no command line: mid-exec or exiting."""
     found = _state_and_parent(pid)
@@ -61,6 +70,7 @@ class ManagedProcess:
         self.pid_file = pid_file
         self.marker = marker  # a string only our process has in its command line
         self.log_file = log_file
+        self._signalled: int | None = None  # the pid last signalled: wait_gone follows it to its last thread
 
     @property
     def pid(self) -> int | None:
@@ -92,24 +102,27 @@ class ManagedProcess:
             time.sleep(0.01)
         return proc.pid
 
-    def signal(self, sig: int) -> bool:
+    def signal(self, sig: int) -> int | None:
+        """Send ``sig``; the pid it went to, or None if the process was not running."""
         pid = self.pid
         if pid is None:
-            return False
+            return None
         try:
             os.kill(pid, sig)
         except ProcessLookupError:
-            return False
-        return True
+            return None
+        self._signalled = pid
+        return pid
 
     def wait_gone(self, timeout: float) -> bool:
         """Wait for the process to exit; True if it did within ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
+        first_pid = self.pid or self._signalled
         while time.monotonic() < deadline:
             popen = getattr(self, "_popen", None)
             if popen is not None:
                 popen.poll()
-            if self.pid is None:
+            if self.pid is None and not (first_pid and _threads_exiting(first_pid)):
                 return True
             time.sleep(0.1)
         return False

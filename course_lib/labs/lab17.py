@@ -20,7 +20,7 @@ from confluent_kafka import Producer
 
 from ..clients.admin import committed_offsets, create_topic, delete_topic, list_topics, watermarks
 from ..clients.reading import read_all
-from ..cluster.connect_worker import ConnectWorker, task_error
+from ..cluster.connect_worker import ConnectWorker
 from ..connection import client_config
 from ..errors import CourseError
 from ..paths import course_home
@@ -87,13 +87,8 @@ def _run(worker: ConnectWorker, config: dict, done: Callable[[str], bool]) -> st
         while time.monotonic() < deadline:
             if done(name):
                 return None
-            try:
-                tasks = worker.rest("GET", f"/connectors/{name}/status")["tasks"]
-            except CourseError:  # its status is not written yet
-                tasks = []
-            failed = [task for task in tasks if task["state"] == "FAILED"]
-            if failed:
-                return task_error(failed[0].get("trace")) or "no trace"
+            if failure := worker.task_failure(name):
+                return failure
             time.sleep(1)
         return None
     finally:

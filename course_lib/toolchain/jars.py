@@ -2,20 +2,22 @@
 
 Each flavour (``kraft``: Kafka 4.x; ``zookeeper``: Kafka 3.9 + ZooKeeper) has a small POM under
 ``course_lib/toolchain/maven/``. The jars land in ``<COURSE_HOME>/jars/<flavour>/``; a stamp file holding the
-POM's hash makes a second call instant and a changed POM re-resolve.
+POM's hash makes a second call instant and a changed POM re-resolve. Archives among them (Connect plugins,
+``connect-plugins``) are unpacked in place: a Connect worker's ``plugin.path`` wants folders of jars.
 """
 
 import fcntl
 import hashlib
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 
 from ..errors import CourseError
 from ..paths import course_home
 from .java import maven_executable
 
-__all__ = ["ensure_jars", "classpath"]
+__all__ = ["ensure_jars", "classpath", "jar_dir"]
 
 POM_DIR = Path(__file__).parent / "maven"
 MAVEN_LOCK = Path.home() / ".m2" / "course-maven.lock"
@@ -29,6 +31,7 @@ def _pom(flavour: str) -> Path:
 
 
 def jar_dir(flavour: str) -> Path:
+    """Where ``flavour``'s jars are (or will be) cached (course machinery)."""
     return course_home() / "jars" / flavour
 
 
@@ -63,6 +66,10 @@ def _resolve(pom: Path, target: Path, stamp: Path, digest: str, quiet: bool) -> 
         tail = " | ".join(line for line in (result.stdout + result.stderr).splitlines() if "ERROR" in line)[-400:]
         raise CourseError(f"Maven could not download the Kafka jars ({tail or 'no error text'}); "
                           "check that Maven Central is reachable and run the command again.")
+    for archive in staging.glob("*.tar.gz"):
+        with tarfile.open(archive) as tar:
+            tar.extractall(staging, filter="data")
+        archive.unlink()
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     stamp.write_text(digest)

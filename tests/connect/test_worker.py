@@ -33,7 +33,9 @@ def free_port() -> int:
 
 def test_up_answers_with_apaches_connectors_and_keeps_its_state_on_the_cluster(worker, cluster):
     plugins = {plugin["class"].rsplit(".", 1)[-1] for plugin in worker.rest("GET", "/connector-plugins")}
-    assert {"FileStreamSourceConnector", "FileStreamSinkConnector", "MirrorSourceConnector"} <= plugins, plugins
+    expected = {"FileStreamSourceConnector", "FileStreamSinkConnector", "MirrorSourceConnector",
+                "PostgresConnector"}  # Apache's, and Debezium's from the plugin archive (lesson 18)
+    assert expected <= plugins, plugins
     for topic in INTERNAL_TOPICS.values():
         assert topic_config(topic)["cleanup.policy"] == "compact", topic
     pid = worker.process.pid
