@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
                                             "left behind (Kafka's and the registry's own are kept)")
     tidy.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
     tidy.add_argument("prefixes", nargs="*", metavar="PREFIX", help="only names starting with PREFIX, e.g. lesson03")
-    for name in ("up", "down", "status", "reset", "stop-broker", "kill-broker", "start-broker", "logs", "setup"):
+    for name in ("up", "down", "status", "reset", "stop-broker", "kill-broker", "start-broker", "logs", "setup",
+                 "connect"):
         commands.choices[name].add_argument("--zookeeper", action="store_true",
                                             help="the ZooKeeper-mode cluster (Kafka 3.9) instead of the KRaft one")
     parser.set_defaults(zookeeper=False)  # tidy: only the KRaft cluster, where the lessons leave their topics
@@ -81,14 +82,15 @@ def run(argv: list[str]) -> None:
         for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams", "connect", "connect-plugins"):
             print(ensure_jars(flavour))
     elif args.command in ("connect", "postgres"):
-        _beside_the_cluster(cluster, args.command, args.action)
+        _beside_the_cluster(cluster, args.command, args.action, args.zookeeper)
     elif args.command == "tidy":
         from .tidy import tidy
         print(tidy(cluster, dry_run=args.dry_run, prefixes=tuple(args.prefixes)))
 
 
-def _beside_the_cluster(cluster, what: str, action: str) -> None:
-    """``connect|postgres up|down|status``: the Connect worker or PostgreSQL of the course cluster."""
+def _beside_the_cluster(cluster, what: str, action: str, zookeeper: bool = False) -> None:
+    """``connect|postgres up|down|status``: the Connect worker or PostgreSQL of the course cluster (``connect
+    --zookeeper``: the worker beside the ZooKeeper-mode cluster, lesson 19's)."""
     if what == "connect":
         from .cluster.connect_worker import ConnectWorker
         server, where = ConnectWorker(cluster), lambda: f"REST {server.url}"
@@ -97,8 +99,9 @@ def _beside_the_cluster(cluster, what: str, action: str) -> None:
         server, where = PostgresServer(cluster), lambda: f"127.0.0.1:{server.port}"
     if action == "up":
         if what == "connect" and not cluster.is_running():
+            flag = " --zookeeper" if zookeeper else ""
             raise CourseError("The cluster is not running, and a Connect worker keeps its state on it; start it "
-                              "with `python -m course_lib up` first.")
+                              f"with `python -m course_lib up{flag}` first.")
         server.start()
     elif action == "down":
         server.stop()

@@ -22,9 +22,11 @@ from .base import NodeStatus
 from .ports import port_is_free, port_owner, ports_from_env
 from .processes import ManagedProcess
 
-__all__ = ["PORT_SETTING", "INTERNAL_TOPICS", "ConnectWorker", "connect_port", "stop_connect_worker", "task_error"]
+__all__ = ["PORT_SETTING", "ZK_PORT_SETTING", "INTERNAL_TOPICS", "ConnectWorker", "connect_port", "stop_connect_worker", "task_error"]
 
 PORT_SETTING = "COURSE_CONNECT_PORT"
+ZK_PORT_SETTING = "COURSE_ZK_CONNECT_PORT"  # the worker beside the ZooKeeper-mode cluster (lesson 19's MirrorMaker 2)
+_PORTS = {"zookeeper": (ZK_PORT_SETTING, 8084)}  # any other cluster: (PORT_SETTING, 8083)
 LOG4J2 = Path(__file__).with_name("connect-log4j2.properties")
 JVM_OPTIONS = ("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true")
 # Where a distributed worker keeps its state on the cluster (the names Apache's connect-distributed.properties uses)
@@ -32,9 +34,15 @@ INTERNAL_TOPICS = {"config.storage.topic": "connect-configs", "offset.storage.to
                    "status.storage.topic": "connect-status"}
 
 
-def connect_port() -> int:
-    """The worker's REST port: ``$COURSE_CONNECT_PORT``, else 8083 (course machinery)."""
-    return ports_from_env(PORT_SETTING, (8083,))[0]
+def _port_setting(cluster) -> tuple[str, int]:
+    return _PORTS.get(getattr(cluster, "flavour", None), (PORT_SETTING, 8083))
+
+
+def connect_port(cluster=None) -> int:
+    """The REST port of ``cluster``'s worker: ``$COURSE_CONNECT_PORT``, else 8083; beside the ZooKeeper-mode
+    cluster ``$COURSE_ZK_CONNECT_PORT``, else 8084 (course machinery)."""
+    setting, default = _port_setting(cluster)
+    return ports_from_env(setting, (default,))[0]
 
 
 def _process(worker_dir: Path) -> ManagedProcess:
@@ -49,7 +57,8 @@ class ConnectWorker:
 
     def __init__(self, cluster, port: int | None = None, settings: dict | None = None, name: str = "connect"):
         self.dir = Path(cluster.home) / name
-        self.port = port or connect_port()
+        self.port = port or connect_port(cluster)
+        self.port_setting = _port_setting(cluster)[0]
         self.process = _process(self.dir)
         self.properties = {
             "bootstrap.servers": cluster.bootstrap_servers,
@@ -97,7 +106,7 @@ class ConnectWorker:
             if not port_is_free(self.port):
                 owner = port_owner(self.port) or "another process"
                 raise CourseError(f"Port {self.port} (the Connect worker's REST API) is already taken by {owner}; "
-                                  f"stop it, or choose another port with the {PORT_SETTING} environment variable.")
+                                  f"stop it, or choose another port with the {self.port_setting} environment variable.")
             ensure_jars("connect-plugins")
             self.dir.mkdir(parents=True, exist_ok=True)
             self.properties_file.write_text("".join(f"{k}={v}\n" for k, v in self.properties.items()))

@@ -29,6 +29,7 @@ from ..toolchain.java import java_executable
 from ..metadata.zookeeper import active_controller, registered_brokers
 from ..waiting import poll_until
 from .base import HERE, JvmCluster, Node, NodeStatus
+from .connect_worker import stop_connect_worker
 from .kraft import TEACHING_DEFAULTS
 from .ports import ports_from_env
 from .ports import port_is_free, port_owner
@@ -165,6 +166,11 @@ class ZooKeeperCluster(JvmCluster):
         """ZooKeeper first: a broker that cannot reach it gives up after ``zookeeper.connection.timeout.ms``."""
         self.home.mkdir(parents=True, exist_ok=True)
         self.zookeeper.start()
+
+    def down(self, timeout: float = 30) -> None:
+        """Stop lesson 19's Connect worker (it runs MirrorMaker 2 into this cluster), then the cluster."""
+        stop_connect_worker(self.home)
+        super().down(timeout)
 
     def after_down(self) -> None:
         self.zookeeper.stop()

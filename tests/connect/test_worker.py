@@ -11,7 +11,9 @@ from confluent_kafka import Producer
 
 from course_lib.clients.admin import create_topic, list_topics, topic_config
 from course_lib.clients.reading import read_all
-from course_lib.cluster.connect_worker import INTERNAL_TOPICS, PORT_SETTING, ConnectWorker, stop_connect_worker
+from course_lib.cluster import KRaftCluster, ZooKeeperCluster
+from course_lib.cluster.connect_worker import (INTERNAL_TOPICS, PORT_SETTING, ZK_PORT_SETTING, ConnectWorker,
+                                               connect_port, stop_connect_worker)
 from course_lib.connection import client_config
 from course_lib.errors import CourseError
 from course_lib.views.connect import render_connect
@@ -114,3 +116,12 @@ def test_down_stops_the_worker_and_leaves_no_jvm(worker, cluster, jvms_under):
     assert stop_connect_worker(cluster.home) is True
     assert not worker.alive and jvms_under(worker.dir) == []
     assert stop_connect_worker(cluster.home) is False
+
+
+def test_the_worker_beside_the_zookeeper_mode_cluster_has_a_port_of_its_own(monkeypatch):
+    monkeypatch.delenv(PORT_SETTING, raising=False)
+    monkeypatch.delenv(ZK_PORT_SETTING, raising=False)
+    assert (connect_port(KRaftCluster()), connect_port(ZooKeeperCluster())) == (8083, 8084)
+    monkeypatch.setenv(ZK_PORT_SETTING, "18084")
+    worker = ConnectWorker(ZooKeeperCluster())
+    assert (worker.port, worker.port_setting, worker.dir.parent) == (18084, ZK_PORT_SETTING, ZooKeeperCluster().home)
