@@ -151,14 +151,14 @@ class ConnectWorker:
         return json.loads(text) if text else None
 
     def task_failure(self, connector: str) -> str | None:
-        """The first failed task of ``connector``, its error in one line (``task_error``); None while none has
-        failed, or before the connector's status is written (course machinery: the labs' checks ask it while they
-        wait for a connector's output)."""
+        """Why ``connector`` or its first failed task failed, in one line (``task_error``); None while nothing has
+        failed, or before its status is written (course machinery: the labs' checks ask it while they wait for a
+        connector's output)."""
         try:
-            tasks = self.rest("GET", f"/connectors/{connector}/status")["tasks"]
+            status = self.rest("GET", f"/connectors/{connector}/status")
         except CourseError:
             return None
-        failed = [task for task in tasks if task["state"] == "FAILED"]
+        failed = [part for part in [status["connector"], *status["tasks"]] if part["state"] == "FAILED"]
         return (task_error(failed[0].get("trace")) or "no trace") if failed else None
 
     def __repr__(self) -> str:

@@ -121,20 +121,28 @@ class PostgresServer:
         """Drop the replication slots and publications whose names start with ``prefix`` (what a CDC connector
         made; lesson 18 and its lab end with it); the dropped slots' names. A slot outlives its connector and keeps
         every change since its position in the write-ahead log, so an abandoned one fills the disk. A slot still
-        held by a connector that is shutting down is waited for."""
+        held by a connector that is shutting down is waited for ``timeout`` s, then its connection is ended."""
+        like = (f"{prefix}%",)
         with psycopg.connect(self.dsn, autocommit=True) as db:
-            slots = poll_until(
-                lambda: db.execute("SELECT slot_name, active FROM pg_replication_slots WHERE slot_name LIKE %s",
-                                   (f"{prefix}%",)).fetchall(),
-                f"the replication slots {prefix}* to be released by their connectors", timeout, every=0.2,
-                done=lambda found: not any(active for _, active in found),
-                advice="Delete the connectors that use them first.")
-            for slot, _ in slots:
+            def slots() -> list:
+                return db.execute("SELECT slot_name, active_pid FROM pg_replication_slots WHERE slot_name LIKE %s",
+                                  like).fetchall()
+            try:
+                poll_until(slots, f"the replication slots {prefix}* to be released by their connectors", timeout,
+                           every=0.2, done=lambda found: not any(pid for _, pid in found))
+            except CourseError:  # a connector slow to stop (or never deleted): end its connection
+                for _, pid in slots():
+                    if pid:
+                        db.execute("SELECT pg_terminate_backend(%s)", (pid,))
+                poll_until(slots, f"the replication slots {prefix}* to be released", 10, every=0.2,
+                           done=lambda found: not any(pid for _, pid in found))
+            dropped = [slot for slot, _ in slots()]
+            for slot in dropped:
                 db.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
             for (publication,) in db.execute("SELECT pubname FROM pg_publication WHERE pubname LIKE %s",
-                                             (f"{prefix}%",)).fetchall():
+                                             like).fetchall():
                 db.execute(f'DROP PUBLICATION "{publication}"')
-        return [slot for slot, _ in slots]
+        return dropped
 
     def status(self) -> NodeStatus:
         return NodeStatus("postgres", self.process.pid, self.port, self.alive, "PostgreSQL (wal_level=logical)")

@@ -67,8 +67,8 @@ def _resolve(pom: Path, target: Path, stamp: Path, digest: str, quiet: bool) -> 
         raise CourseError(f"Maven could not download the Kafka jars ({tail or 'no error text'}); "
                           "check that Maven Central is reachable and run the command again.")
     for archive in staging.glob("*.tar.gz"):
-        with tarfile.open(archive) as tar:
-            tar.extractall(staging, filter="data")
+        with tarfile.open(archive) as tar:  # the "data" filter (Python 3.10.12+, 3.11.4+) refuses odd members
+            tar.extractall(staging, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
         archive.unlink()
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)

@@ -77,7 +77,7 @@ def test_task1_accepts_flat_rows_with_tombstones(lab):
     (cdc(**{"table.include.list": None}), "another table"),
     (cdc(**{"snapshot.mode": "no_data"}), "already in the table did not arrive"),
     (cdc(**{"slot.name": None}), "not the slot name given"),
-    (cdc(**{"plugin.name": "decoderbufs"}), "task failed"),
+    (cdc(**{"plugin.name": "decoderbufs"}), "connector failed"),
     (lambda database, table, prefix, slot: None, "not a dict"),
 ], ids=["envelope", "schemas", "JSON null", "tombstone dropped", "delete rewritten", "every table", "no snapshot", "own slot",
         "wrong decoder", "None"])
