@@ -37,12 +37,25 @@ def _parser() -> argparse.ArgumentParser:
                  "connect"):
         commands.choices[name].add_argument("--zookeeper", action="store_true",
                                             help="the ZooKeeper-mode cluster (Kafka 3.9) instead of the KRaft one")
-    parser.set_defaults(zookeeper=False)  # tidy: only the KRaft cluster, where the lessons leave their topics
+    for name in ("up", "down", "status", "reset", "stop-broker", "kill-broker", "start-broker", "logs"):
+        commands.choices[name].add_argument("--secure", action="store_true",
+                                            help="the secured cluster of lesson 20 (SASL_SSL, SCRAM, ACLs)")
+    # tidy: only the KRaft cluster, where the lessons leave their topics
+    parser.set_defaults(zookeeper=False, secure=False)
     return parser
 
 
-def _cluster(zookeeper: bool):
-    """The cluster a command controls; ``--zookeeper`` keeps the backend ``COURSE_BACKEND`` chose."""
+def _cluster(zookeeper: bool, secure: bool = False):
+    """The cluster a command controls; ``--zookeeper`` keeps the backend ``COURSE_BACKEND`` chose, ``--secure`` runs
+    on JVMs only."""
+    if zookeeper and secure:
+        raise CourseError("Choose one cluster: --zookeeper or --secure.")
+    if secure:
+        if os.environ.get("COURSE_BACKEND") == "docker":
+            raise CourseError("The secured cluster of lesson 20 runs only from the course's jars; unset COURSE_BACKEND "
+                              "(or set it to embedded) for commands with --secure.")
+        from .cluster.secure import SecureCluster
+        return SecureCluster()
     if not zookeeper:
         return course_cluster()
     if os.environ.get("COURSE_BACKEND") == "docker":
@@ -54,7 +67,7 @@ def _cluster(zookeeper: bool):
 def run(argv: list[str]) -> None:
     """Run one command line (``argv`` without the program name) (course machinery)."""
     args = _parser().parse_args(argv)
-    cluster = _cluster(args.zookeeper)
+    cluster = _cluster(args.zookeeper, args.secure)
     if args.command == "up":
         cluster.up()
         print(cluster.status_table())

@@ -51,7 +51,8 @@ class TopicInfo:
 
 def admin_client(cluster=None) -> AdminClient:
     """An AdminClient for the course cluster (lesson 00)."""
-    return AdminClient(client_config(cluster_or_course(cluster).bootstrap_servers))
+    cluster = cluster_or_course(cluster)
+    return AdminClient(client_config(cluster.bootstrap_servers, **cluster.admin_settings))
 
 
 def _code(exc: KafkaException) -> int | None:

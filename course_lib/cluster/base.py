@@ -103,6 +103,7 @@ class Cluster(ABC):
     name = "cluster"
     home: Path
     nodes: list
+    admin_settings: dict = {}  # what the course's own clients add to get in (the secured cluster's: lesson 20)
 
     # -- shared controls ---------------------------------------------------------------------
     @property
@@ -216,6 +217,10 @@ class JvmCluster(Cluster):
 
     def roles(self, node: Node) -> str:
         return "broker"
+
+    def start_failure_hint(self, error: str) -> str:
+        """What to look at when a node died of ``error`` at start (the secured cluster names its settings)."""
+        return ""
 
     # -- the controls, on JVMs -------------------------------------------------------------------
     def is_running(self) -> bool:

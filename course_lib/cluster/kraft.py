@@ -60,17 +60,30 @@ class KRaftCluster(JvmCluster):
 
     name = "KRaft cluster (Kafka 4.4, 3 nodes)"
     flavour = "kraft"
+    teaching_overrides: dict = {}  # a smaller cluster's changes to TEACHING_DEFAULTS
+    with_registry = True
 
     def __init__(self, home: Path | None = None, ports: tuple[int, ...] | None = None,
                  controller_ports: tuple[int, ...] | None = None):
         super().__init__(home or course_home() / "kraft",
                          ports or ports_from_env("COURSE_BROKER_PORTS", (9092, 9093, 9094)),
                          controller_ports or ports_from_env("COURSE_CONTROLLER_PORTS", (19092, 19093, 19094)))
-        self.services.append(RegistryService(self.home))
+        if self.with_registry:
+            self.services.append(RegistryService(self.home))
 
     @property
     def cluster_id_file(self) -> Path:
         return self.home / "cluster.id"
+
+    def listener_settings(self, node: Node) -> dict:
+        """One PLAINTEXT listener for clients and brokers, one for the controller quorum (lesson 20 reads them)."""
+        return {
+            "listeners": f"PLAINTEXT://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}",
+            "advertised.listeners": f"PLAINTEXT://localhost:{node.port}",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "controller.listener.names": "CONTROLLER",
+            "inter.broker.listener.name": "PLAINTEXT",
+        }
 
     def render_config(self, node: Node) -> str:
         voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in self.nodes)
@@ -78,16 +91,17 @@ class KRaftCluster(JvmCluster):
             "process.roles": "broker,controller",
             "node.id": node.node_id,
             "controller.quorum.voters": voters,
-            "listeners": f"PLAINTEXT://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}",
-            "advertised.listeners": f"PLAINTEXT://localhost:{node.port}",
-            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "controller.listener.names": "CONTROLLER",
-            "inter.broker.listener.name": "PLAINTEXT",
+            **self.listener_settings(node),
             "log.dirs": node.data_dir,
             **TEACHING_DEFAULTS,
+            **self.teaching_overrides,
         }
         header = f"# Written by course_lib on every start of node {node.node_id}; edit TEACHING_DEFAULTS instead.\n"
         return header + "".join(f"{key}={value}\n" for key, value in settings.items())
+
+    def format_arguments(self) -> list[str]:
+        """More arguments for ``kafka-storage format`` (the secured cluster's users)."""
+        return []
 
     def prepare(self) -> None:
         """Format each node's storage once, all with the cluster id kept in ``cluster.id``."""
@@ -102,7 +116,7 @@ class KRaftCluster(JvmCluster):
             node.dir.mkdir(parents=True, exist_ok=True)
             node.config_file.write_text(self.render_config(node))
             argv = tool_argv("kafka-storage", "format", "-t", cluster_id, "-c", str(node.config_file),
-                             "--ignore-formatted", flavour=self.flavour)
+                             "--ignore-formatted", *self.format_arguments(), flavour=self.flavour)
             formatting.append((node, subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
         for node, proc in formatting:
             output = proc.communicate()[0]

@@ -1,5 +1,6 @@
 """Is a TCP port on 127.0.0.1 free, and if not, who holds it?"""
 
+import ipaddress
 import os
 import shutil
 import socket
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from ..errors import CourseError
 
-__all__ = ["port_accepts", "port_is_free", "port_owner", "ports_from_env"]
+__all__ = ["listening_addresses", "port_accepts", "port_is_free", "port_owner", "ports_from_env"]
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -44,6 +45,38 @@ def _listening_inodes(port: int) -> set[str]:
             if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A = LISTEN
                 inodes.add(inode)
     return inodes
+
+
+def _address(hex_address: str) -> tuple[str, int]:
+    """``0100007F:2384`` (or its IPv6 form) from /proc/net/tcp* as ("127.0.0.1", 9092); an IPv4 address a Java
+    server binds shows up IPv4-mapped (``::ffff:127.0.0.1``) in tcp6, and is given as IPv4."""
+    host, port = hex_address.split(":")
+    raw = bytes.fromhex(host)
+    words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))  # each 32-bit word is little-endian
+    address = ipaddress.ip_address(words)
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address), int(port, 16)
+
+
+def listening_addresses(pid: int) -> set[tuple[str, int]]:
+    """Every (address, port) process ``pid`` listens on, from /proc (Linux): lesson 20 and the tests check that the
+    course binds loopback only (course machinery)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A = LISTEN
+                found.add(_address(fields[1]))
+    return found
 
 
 def _describe(pid: int) -> str:

@@ -12,17 +12,36 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from ..connection import client_config, reason
 from ..errors import CourseError
 
-__all__ = ["READY_TOPIC", "wait_until_ready"]
+__all__ = ["READY_TOPIC", "fatal_startup_error", "wait_until_ready"]
 
 READY_TOPIC = "_course_ready"
+
+
+def fatal_startup_error(log_text: str) -> str | None:
+    """Why Kafka gave up starting, from its log: the exception after "Exiting Kafka due to fatal exception", and
+    the last "Caused by" beneath it — in the last start's part of the log, which starts at "KafkaConfig values"
+    (course machinery)."""
+    lines = log_text.splitlines()
+    lines = lines[max((i for i, line in enumerate(lines) if "KafkaConfig values:" in line), default=0):]
+    at = max((i for i, line in enumerate(lines) if "Exiting Kafka due to fatal exception" in line), default=None)
+    if at is None or at + 1 >= len(lines):
+        return None
+    error = lines[at + 1].strip()
+    causes = [line.strip()[len("Caused by: "):] for line in lines[at + 2:] if line.startswith("Caused by: ")]
+    return error + (f" — caused by {causes[-1]}" if causes else "")
 
 
 def _died(cluster, nodes) -> None:
     for node in nodes:
         if not node.process.alive:
+            log = node.log_dir / "server.log"
+            error = fatal_startup_error(log.read_text(errors="replace")) if log.exists() else None
+            if error:
+                raise CourseError(f"Broker {node.node_id} stopped during start-up: {error}"
+                                  f"{cluster.start_failure_hint(error)} (its log: {log}).")
             raise CourseError(
                 f"Broker {node.node_id} stopped during start-up; the end of its log "
-                f"({node.log_dir / 'server.log'}) says:\n{node.log_tail()}")
+                f"({log}) says:\n{node.log_tail()}")
 
 
 def _acks_all_write(cluster, admin: AdminClient) -> str | None:
@@ -36,7 +55,8 @@ def _acks_all_write(cluster, admin: AdminClient) -> str | None:
             if "TOPIC_ALREADY_EXISTS" not in str(exc):
                 return f"creating {READY_TOPIC}: {reason(exc)}"
     outcome = []
-    producer = Producer(client_config(cluster.bootstrap_servers, acks="all", message_timeout_ms=5000))
+    producer = Producer(client_config(cluster.bootstrap_servers, acks="all", message_timeout_ms=5000,
+                                      **cluster.admin_settings))
     producer.produce(READY_TOPIC, b"ready", on_delivery=lambda err, msg: outcome.append(err))
     producer.flush(8)
     if outcome and outcome[0] is None:
@@ -52,7 +72,7 @@ def wait_until_ready(cluster, timeout: float, say, quiet_when_ready: bool = Fals
     """
     start = time.monotonic()
     watched = cluster.nodes if node is None else [node]
-    admin = AdminClient(client_config(cluster.bootstrap_servers))
+    admin = AdminClient(client_config(cluster.bootstrap_servers, **cluster.admin_settings))
     last_state = None
     while True:
         _died(cluster, watched)

@@ -1,0 +1,13 @@
+"""The secured cluster of lesson 20 for this folder's tests: started for them, stopped after."""
+
+import pytest
+
+from course_lib.cluster.secure import SecureCluster
+
+
+@pytest.fixture(scope="session")
+def secure():
+    """The secured cluster, up and ready (the same one ``python -m course_lib up --secure`` starts)."""
+    cluster = SecureCluster().up(quiet=True)
+    yield cluster
+    cluster.down()
