@@ -2,7 +2,8 @@
 # The whole test suite: install, then three lanes at once and a fourth after two of them, each on a course
 # cluster of its own, and stop every course process afterwards — even when a test fails.
 #   tests   — pytest over course_lib, on the cluster in .course/ (the one `make course` starts);
-#   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable);
+#   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable), and lab 20, then the
+#             tests in $LESSON_LANE_TESTS (the secured cluster's and lab 20's: lesson 20 starts that cluster);
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
 #             copy, and the tests of the ZooKeeper-mode cluster and lab 10): moved from the tests lane so the lanes
 #             end together;
@@ -26,6 +27,7 @@ stop_everything() {  # pids are global, so this also stops what the lanes starte
   for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs" "$PWD/.course/lanes/ecosystem"; do
     COURSE_HOME="$home" $py -m course_lib down >/dev/null 2>&1
     COURSE_HOME="$home" $py -m course_lib down --zookeeper >/dev/null 2>&1
+    COURSE_HOME="$home" $py -m course_lib down --secure >/dev/null 2>&1
   done
   true
 }
@@ -64,17 +66,20 @@ lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$
 
 ecosystem=(notebooks/1[5-9]_*.ipynb labs/1[5-9]_*/solution.ipynb)
 lessons=(); for path in notebooks/*.ipynb; do [[ " ${ecosystem[*]} " == *" $path "* ]] || lessons+=("$path"); done
-labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} " == *" $path "* ]] || labs+=("$path"); done
+security=(labs/20_*/solution.ipynb)  # lab 20 runs beside lesson 20, whose lane has room (the labs lane has not)
+lessons+=("${security[@]}")
+labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} ${security[*]} " == *" $path "* ]] || labs+=("$path"); done
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py"
+LESSON_LANE_TESTS="tests/security tests/labs/test_lab20.py"
 ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/labs/test_lab17.py tests/labs/test_lab18.py tests/streams tests/connect"
 started=$(date +%s)
 if own_network true 2>/dev/null; then
   export -f run_twice
   export py
-  RESTART_BENCHMARK=1 lane lessons "${lessons[@]}"; lessons_lane=$!
+  LANE_TESTS=$LESSON_LANE_TESTS RESTART_BENCHMARK=1 lane lessons "${lessons[@]}"; lessons_lane=$!
   LANE_TESTS=$LAB_LANE_TESTS lane labs "${labs[@]}"; labs_lane=$!
   $py -m course_lib up
-  ignored=(); for path in $LAB_LANE_TESTS $ECOSYSTEM_LANE_TESTS; do ignored+=(--ignore="$path"); done
+  ignored=(); for path in $LAB_LANE_TESTS $LESSON_LANE_TESTS $ECOSYSTEM_LANE_TESTS; do ignored+=(--ignore="$path"); done
   $py -m pytest tests "${ignored[@]}" --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
   $py -m course_lib down >/dev/null  # the tests' cluster: its CPU goes to the lanes still running
   echo "Tests done after $(( $(date +%s) - started )) s; waiting for the labs lane, then the ecosystem lane runs."

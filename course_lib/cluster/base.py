@@ -191,6 +191,7 @@ class JvmCluster(Cluster):
     heap_mb = 512
     port_setting = "COURSE_BROKER_PORTS"
     controller_port_setting = "COURSE_CONTROLLER_PORTS"
+    ready_needs_a_write = True  # ready = an acks=all write succeeds; else once every broker has registered
 
     def __init__(self, home: Path, ports: tuple[int, ...], controller_ports: tuple[int, ...] | None = None):
         self.home = Path(home)
@@ -233,7 +234,8 @@ class JvmCluster(Cluster):
         say = self._speaker(quiet)
         down_nodes = [node for node in self.nodes if not node.process.alive]
         if not down_nodes:
-            wait_until_ready(self, timeout=timeout, say=say, quiet_when_ready=True)
+            wait_until_ready(self, timeout=timeout, say=say, quiet_when_ready=True,
+                             require_all=self.ready_needs_a_write)
             self._start_services()
             return self
         java_major_version()
@@ -244,7 +246,7 @@ class JvmCluster(Cluster):
             f"(data in {self.home}) ...")
         for node in down_nodes:
             self._start_node(node)
-        wait_until_ready(self, timeout=timeout, say=say)
+        wait_until_ready(self, timeout=timeout, say=say, require_all=self.ready_needs_a_write)
         self._start_services()
         return self
 

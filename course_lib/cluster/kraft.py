@@ -126,7 +126,10 @@ class KRaftCluster(JvmCluster):
 
     def down(self, timeout: float = 30) -> None:
         """Stop what the course runs beside the brokers — lesson 16's Kafka Streams applications, lesson 17's
-        Connect worker, lesson 18's PostgreSQL — then the cluster."""
+        Connect worker, lesson 18's PostgreSQL, lesson 20's one-node cluster — then the cluster."""
+        from .listeners import ListenerLabCluster  # a KRaftCluster itself
+        if (self.home / "listeners").exists():
+            ListenerLabCluster(self.home / "listeners").down(timeout)
         stop_streams_apps(self.home)
         stop_connect_worker(self.home)
         stop_postgres(self.home)

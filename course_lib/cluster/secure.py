@@ -3,11 +3,11 @@
 ``python -m course_lib up --secure`` starts it under ``<COURSE_HOME>/secure``. Each node has three listeners, all
 on 127.0.0.1:
 
-- ``SECURE``, SASL_SSL, ports 9192-9194 (``COURSE_SECURE_PORTS``): what clients use — SCRAM-SHA-256 passwords
+- ``SECURE``, SASL_SSL, ports 9492-9494 (``COURSE_SECURE_PORTS``): what clients use — SCRAM-SHA-512 passwords
   over TLS, with a certificate signed by the course's own CA (``cluster.certificates``);
-- ``INTERNAL``, SASL_PLAINTEXT, ports 9292-9294 (``COURSE_SECURE_INTERNAL_PORTS``): the brokers among
+- ``INTERNAL``, SASL_PLAINTEXT, ports 9592-9594 (``COURSE_SECURE_INTERNAL_PORTS``): the brokers among
   themselves, as user ``admin``; the same passwords without TLS (lesson 20 prices TLS against it);
-- ``CONTROLLER``, SASL_PLAINTEXT with PLAIN, ports 19192-19194 (``COURSE_SECURE_CONTROLLER_PORTS``): the quorum.
+- ``CONTROLLER``, SASL_PLAINTEXT with PLAIN, ports 19492-19494 (``COURSE_SECURE_CONTROLLER_PORTS``): the quorum.
   SCRAM cannot guard it — SCRAM's credentials live in the metadata the controllers serve — and left PLAINTEXT it
   would let anybody in as ``User:ANONYMOUS``.
 
@@ -33,7 +33,7 @@ from .ports import port_is_free, port_owner, ports_from_env
 
 __all__ = ["MECHANISM", "USERS", "SecureCluster"]
 
-MECHANISM = "SCRAM-SHA-256"
+MECHANISM = "SCRAM-SHA-512"
 USERS = ("admin", "alice", "bob")  # admin: brokers and the course; alice and bob: lesson 20's learners
 INTERNAL_PORT_SETTING = "COURSE_SECURE_INTERNAL_PORTS"
 
@@ -52,9 +52,9 @@ class SecureCluster(KRaftCluster):
 
     def __init__(self, home: Path | None = None):
         super().__init__(home or course_home() / "secure",
-                         ports_from_env(self.port_setting, (9192, 9193, 9194)),
-                         ports_from_env(self.controller_port_setting, (19192, 19193, 19194)))
-        internal = ports_from_env(INTERNAL_PORT_SETTING, (9292, 9293, 9294))
+                         ports_from_env(self.port_setting, (9492, 9493, 9494)),
+                         ports_from_env(self.controller_port_setting, (19492, 19493, 19494)))
+        internal = ports_from_env(INTERNAL_PORT_SETTING, (9592, 9593, 9594))
         self.internal_ports = {node.node_id: port for node, port in zip(self.nodes, internal)}
         self.tls = self.home / "tls"
 
@@ -117,9 +117,9 @@ class SecureCluster(KRaftCluster):
             "listener.name.controller.plain.sasl.jaas.config": _jaas(
                 "org.apache.kafka.common.security.plain.PlainLoginModule",
                 username="admin", password=admin_password, user_admin=admin_password),
-            "listener.name.internal.scram-sha-256.sasl.jaas.config": _jaas(
+            f"listener.name.internal.{MECHANISM.lower()}.sasl.jaas.config": _jaas(
                 "org.apache.kafka.common.security.scram.ScramLoginModule", username="admin", password=admin_password),
-            "listener.name.secure.scram-sha-256.sasl.jaas.config": _jaas(
+            f"listener.name.secure.{MECHANISM.lower()}.sasl.jaas.config": _jaas(
                 "org.apache.kafka.common.security.scram.ScramLoginModule"),
             "ssl.keystore.type": "PKCS12",
             "ssl.keystore.location": tls.keystore,

@@ -100,8 +100,8 @@ def test_no_listener_of_either_cluster_binds_beyond_loopback(secure, cluster):
 
 
 def test_a_broken_security_setting_is_one_sentence_that_names_it(tmp_path, monkeypatch, secure):
-    for setting, ports in (("COURSE_SECURE_PORTS", (9195, 9196, 9197)), ("COURSE_SECURE_INTERNAL_PORTS", (9295, 9296, 9297)),
-                           ("COURSE_SECURE_CONTROLLER_PORTS", (19195, 19196, 19197))):
+    for setting, ports in (("COURSE_SECURE_PORTS", (9495, 9496, 9497)), ("COURSE_SECURE_INTERNAL_PORTS", (9595, 9596, 9597)),
+                           ("COURSE_SECURE_CONTROLLER_PORTS", (19495, 19496, 19497))):
         monkeypatch.setenv(setting, ",".join(map(str, ports)))
 
     class WrongKeystorePassword(SecureCluster):
