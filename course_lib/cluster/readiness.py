@@ -72,11 +72,14 @@ def wait_until_ready(cluster, timeout: float, say, quiet_when_ready: bool = Fals
     """
     start = time.monotonic()
     watched = cluster.nodes if node is None else [node]
-    admin = AdminClient(client_config(cluster.bootstrap_servers, **cluster.admin_settings))
     last_state = None
     while True:
         _died(cluster, watched)
         elapsed = time.monotonic() - start
+        # A fresh client each time: librdkafka (2.10 on) sends its requests to the brokers it learned from the
+        # metadata once it has them, and a broker that advertises an unreachable address (lesson 20) is then
+        # answered only through the bootstrap address, by a client's first request.
+        admin = AdminClient(client_config(cluster.bootstrap_servers, **cluster.admin_settings))
         try:
             brokers = set(admin.list_topics(timeout=2).brokers)
         except KafkaException:

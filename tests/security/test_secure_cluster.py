@@ -99,10 +99,16 @@ def test_no_listener_of_either_cluster_binds_beyond_loopback(secure, cluster):
     assert len(listening_addresses(secure.nodes[0].process.pid)) == 3, "SECURE, INTERNAL and CONTROLLER"
 
 
-def test_a_broken_security_setting_is_one_sentence_that_names_it(tmp_path, monkeypatch, secure):
-    for setting, ports in (("COURSE_SECURE_PORTS", (9495, 9496, 9497)), ("COURSE_SECURE_INTERNAL_PORTS", (9595, 9596, 9597)),
+@pytest.fixture
+def scratch_ports(monkeypatch):
+    """Ports for a second secured cluster beside the one the other tests use."""
+    for setting, ports in (("COURSE_SECURE_PORTS", (9495, 9496, 9497)),
+                           ("COURSE_SECURE_INTERNAL_PORTS", (9595, 9596, 9597)),
                            ("COURSE_SECURE_CONTROLLER_PORTS", (19495, 19496, 19497))):
         monkeypatch.setenv(setting, ",".join(map(str, ports)))
+
+
+def test_a_broken_security_setting_is_one_sentence_that_names_it(tmp_path, scratch_ports, secure):
 
     class WrongKeystorePassword(SecureCluster):
         def listener_settings(self, node):
@@ -126,3 +132,4 @@ def test_the_fatal_error_is_read_from_the_last_start_only():
            "java.lang.IllegalArgumentException: no JAAS entry\n\tat a.b(C.java:1)\nCaused by: java.io.IOException: x\n")
     assert fatal_startup_error(old + new) == "java.lang.IllegalArgumentException: no JAAS entry — caused by java.io.IOException: x"
     assert fatal_startup_error(old + "KafkaConfig values:\nINFO started\n") is None
+
