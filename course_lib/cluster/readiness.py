@@ -5,11 +5,12 @@ register, and an RF-3 topic needs three live replicas before an acks=all produce
 """
 
 import time
+from pathlib import Path
 
 from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from ..connection import client_config, reason
+from ..connection import client_config, error_reporter, reason
 from ..errors import CourseError
 
 __all__ = ["READY_TOPIC", "fatal_startup_error", "wait_until_ready"]
@@ -34,8 +35,8 @@ def fatal_startup_error(log_text: str) -> str | None:
 def _died(cluster, nodes) -> None:
     for node in nodes:
         if not node.process.alive:
-            log = node.log_dir / "server.log"
-            error = fatal_startup_error(log.read_text(errors="replace")) if log.exists() else None
+            log = node.log_dir / "server.log"  # a container's log is no file: its end is all there is
+            error = fatal_startup_error(log.read_text(errors="replace")) if isinstance(log, Path) and log.exists() else None
             if error:
                 raise CourseError(f"Broker {node.node_id} stopped during start-up: {error}"
                                   f"{cluster.start_failure_hint(error)} (its log: {log}).")
@@ -73,13 +74,14 @@ def wait_until_ready(cluster, timeout: float, say, quiet_when_ready: bool = Fals
     start = time.monotonic()
     watched = cluster.nodes if node is None else [node]
     last_state = None
+    report = error_reporter(cluster.bootstrap_servers)  # one for all the clients below: each error said once
     while True:
         _died(cluster, watched)
         elapsed = time.monotonic() - start
         # A fresh client each time: librdkafka (2.10 on) sends its requests to the brokers it learned from the
         # metadata once it has them, and a broker that advertises an unreachable address (lesson 20) is then
         # answered only through the bootstrap address, by a client's first request.
-        admin = AdminClient(client_config(cluster.bootstrap_servers, **cluster.admin_settings))
+        admin = AdminClient({**client_config(cluster.bootstrap_servers, **cluster.admin_settings), "error_cb": report})
         try:
             brokers = set(admin.list_topics(timeout=2).brokers)
         except KafkaException:

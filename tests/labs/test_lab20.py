@@ -11,8 +11,10 @@ from confluent_kafka.admin import (AclBinding, AclOperation, AclPermissionType, 
 from course_lib.cluster.secure import MECHANISM, SecureCluster
 from course_lib.labs import Lab
 from course_lib.labs import lab20 as checks
+from course_lib.paths import REPO_ROOT
 from course_lib.toolchain.kafka_tools import run_tool
 from course_lib.waiting import poll_until
+from untouched import assert_told_not_yet  # tests/labs/untouched.py
 
 TOPIC, GROUP, BROKER = ResourceType.TOPIC, ResourceType.GROUP, ResourceType.BROKER
 PREFIXED, LITERAL = ResourcePatternType.PREFIXED, ResourcePatternType.LITERAL
@@ -145,6 +147,7 @@ def test_a_writer_without_a_quota_is_never_throttled(lab):
     team = checks._Team(SecureCluster())
     try:
         team.set_up()
+        team.sync()  # every broker knows the users and ACLs before the load starts
         written, throttles, _, _ = checks._flood(team.login(team.writer), team.orders, 32 * 1024)
     finally:
         team.close()
@@ -162,3 +165,7 @@ def test_the_checks_leave_nothing_behind_but_powerless_users(lab):
                 + [t for t in admin.list_topics(timeout=10).topics if t.startswith("lab20")])
     poll_until(left, "the checks' ACLs and topics to be gone", timeout=15, done=lambda found: not found)
     assert not [name for name in checks._quotas(secure) if name is None or "lab20" in name]
+
+
+def test_the_untouched_student_copy_is_told_not_yet(lab):
+    assert_told_not_yet(REPO_ROOT / "labs" / "20_listeners_and_security" / "student.ipynb")

@@ -22,8 +22,8 @@ def attempt(config: dict, topic: str) -> tuple[object, list]:
     errors, outcome = [], []
     producer = Producer({**config, "message.timeout.ms": 6000, "error_cb": errors.append})
     producer.produce(topic, b"x", on_delivery=lambda err, msg: outcome.append(err))
-    producer.flush(10)
-    return (outcome[0] if outcome else "no answer"), errors
+    producer.flush(30)  # returns once the delivery report is in: at most the 6 s message timeout
+    return outcome[0], errors
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,11 @@ def topics(secure):
     for future in admin.create_topics([NewTopic(name, 1, 3) for name in names]).values():
         future.result()
     yield prefix, names
-    admin.delete_acls([AclBindingFilter(ResourceType.ANY, prefix, ResourcePatternType.PREFIXED, None, None,
-                                        AclOperation.ANY, AclPermissionType.ANY)])
-    admin.delete_topics(list(names))
+    grants = AclBindingFilter(ResourceType.ANY, prefix, ResourcePatternType.PREFIXED, None, None, AclOperation.ANY,
+                              AclPermissionType.ANY)
+    admin.delete_acls([grants])[grants].result()
+    for future in admin.delete_topics(list(names)).values():
+        future.result()
 
 
 def test_a_client_without_credentials_is_refused(secure, topics):
