@@ -19,6 +19,7 @@ lesson 12's ``perf.measure_consumers`` and the dashboard's ``views.BackgroundGro
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from confluent_kafka import KafkaException
 
@@ -37,6 +38,15 @@ TEACHING_CONFIG = {"session.timeout.ms": 6000, "heartbeat.interval.ms": 1000, "a
                    "auto.commit.interval.ms": 1000}
 # The new protocol (KIP-848) moves these to the broker; the client must not set them.
 BROKER_SIDE_IN_NEW_PROTOCOL = ("session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy")
+
+
+class _Settlement(NamedTuple):
+    """Whether a group has settled, and what was seen, shown when a wait for it runs out."""
+    settled: bool
+    seen: str
+
+    def __repr__(self) -> str:
+        return self.seen
 
 
 class Group(GroupRunner):
@@ -137,28 +147,40 @@ class Group(GroupRunner):
         return self.assignments()
 
     def settled(self) -> bool:
-        """True when the broker has a stable group of exactly the running members, each holding what it was given."""
+        """True when the broker has a stable group of exactly the running members, each holding what it was given.
+
+        A member that failed raises ``CourseError`` instead."""
+        return self._settlement().settled
+
+    def _settlement(self) -> "_Settlement":
+        """``settled()`` and, for a wait that runs out, what the broker and the members said last."""
+        self._failed()
         running = {m.name: m for m in self.running}
+        mine = {name: [p for _, p in m.assignment] for name, m in running.items()}
         if not running or any(m.state == "starting" for m in running.values()):
-            return False
+            return _Settlement(False, f"members starting; they hold {mine}")
         try:
             description = self._admin.describe_consumer_groups(
                 [self.group_id], request_timeout=5)[self.group_id].result(timeout=10)
-        except (KafkaException, TimeoutError):
-            return False
-        if description.state.name != "STABLE" or len(description.members) != len(running):
-            return False
-        for member in description.members:
-            mine = running.get(member.client_id)
-            given = tuple(sorted((tp.topic, tp.partition) for tp in member.assignment.topic_partitions))
-            if mine is None or mine.assignment != given:
-                return False
+        except (KafkaException, TimeoutError) as exc:
+            return _Settlement(False, f"no description from the broker ({type(exc).__name__}); the members hold {mine}")
+        given = {m.client_id: tuple(sorted((tp.topic, tp.partition) for tp in m.assignment.topic_partitions))
+                 for m in description.members}
+        seen = (f"the broker: {description.state.name}, {({k: [p for _, p in v] for k, v in given.items()})}; "
+                f"the members: {mine}")
+        if description.state.name != "STABLE" or given.keys() != running.keys():
+            return _Settlement(False, seen)
+        if any(running[name].assignment != partitions for name, partitions in given.items()):
+            return _Settlement(False, seen)
         owned = [tp for m in running.values() for tp in m.assignment]
-        return len(owned) == len(set(owned)) and set(owned) == self.partitions
+        return _Settlement(len(owned) == len(set(owned)) and set(owned) == self.partitions, seen)
 
     def wait_settled(self, timeout: float = 60) -> float:
         """Wait until the group is ``settled()``; returns the seconds it took."""
-        return self.wait_until(self.settled, timeout, "the group to settle on an assignment")
+        started = time.monotonic()
+        poll_until(self._settlement, f"group {self.group_id!r} to settle on an assignment", timeout, every=0.25, done=lambda seen: seen.settled,
+                   advice="Check `python -m course_lib status`.")
+        return time.monotonic() - started
 
     def wait_consumed(self, count: int, timeout: float = 60) -> float:
         """Wait until the members consumed ``count`` records between them; returns the seconds it took."""
