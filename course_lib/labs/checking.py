@@ -19,7 +19,7 @@ from ..clients.admin import list_topics
 from ..errors import CourseError
 from .verdict import Verdict
 
-__all__ = ["NotYet", "task_check", "topic_exists", "require_topic", "answer_of"]
+__all__ = ["NotYet", "task_check", "topic_exists", "require_topic", "answer_of", "error_said"]
 
 _CHECK_STATUS = "check the cluster and the registry with `python -m course_lib status`, then run the check again."
 
@@ -83,5 +83,15 @@ def answer_of(function, *args):
     except NotImplementedError:
         raise NotYet("your function is not written yet.", "replace `raise NotImplementedError` with your code.") from None
     except Exception as error:  # noqa: BLE001 — the learner's code: one line, not a traceback
-        raise NotYet(f"your function raised {type(error).__name__}: {error}",
+        raise NotYet(f"your function raised {error_said(error)}",
                      "call it in a cell of its own to see the full traceback.") from None
+
+
+def error_said(error: BaseException) -> str:
+    """An exception in one readable line: its type and message — for a client's error, the Kafka error's name and
+    text (``KafkaException INVALID_CONFIG: Unknown group config name: ...``) rather than the ``KafkaError{...}`` repr
+    (course machinery: ``answer_of``, and lab 21's checks for the learner's workers)."""
+    kafka_error = error.args[0] if isinstance(error, KafkaException) and error.args else None
+    if hasattr(kafka_error, "name") and hasattr(kafka_error, "str"):
+        return f"{type(error).__name__} {kafka_error.name()}: {kafka_error.str()}"
+    return f"{type(error).__name__}: {error}"

@@ -63,7 +63,8 @@ def task2(lab) -> str:
     wrong = {p: latest[p] for p in KEPT if latest[p] != KEPT[p]}
     if wrong:
         raise NotYet(f"these products do not show their last price: {wrong}.",
-                     "write checks.PRICE_UPDATES in order; the last record per key wins.")
+                     "write checks.PRICE_UPDATES in order with an idempotent producer (enable.idempotence=true "
+                     "keeps the order when a batch is retried); the last record per key wins.")
     return f"compacted: {len(KEPT)} products, one record each, with the latest price."
 
 

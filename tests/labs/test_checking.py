@@ -1,4 +1,5 @@
-"""The lab framework's ``task_check``: a message passes, ``NotYet`` or a cluster error is not yet, a bug still raises."""
+"""The lab framework's ``task_check``: a message passes, ``NotYet`` or a cluster error is not yet, a bug still raises;
+``answer_of`` says an error in the learner's function in one readable line."""
 
 import httpx
 import pytest
@@ -6,7 +7,7 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from course_lib.errors import CourseError
-from course_lib.labs.checking import NotYet, task_check
+from course_lib.labs.checking import NotYet, answer_of, task_check
 
 
 def _failing_check(error: Exception):
@@ -61,3 +62,12 @@ def test_not_yet_raised_deep_inside_a_check_becomes_its_verdict():
     verdict = check(lab=None)
     assert not verdict and (verdict.task, verdict.message, verdict.hint) == \
         ("Task 9 · guarded", "broker 2 is still down.", "start it again.")
+
+
+def test_a_client_error_in_the_learners_function_is_said_in_one_readable_line():
+    def open_queue():
+        raise KafkaException(KafkaError(KafkaError.INVALID_CONFIG, "Unknown group config name: auto.offset.reset"))
+    with pytest.raises(NotYet) as raised:
+        answer_of(open_queue)
+    assert raised.value.message == ("your function raised KafkaException INVALID_CONFIG: Unknown group config name: "
+                                    "auto.offset.reset")
