@@ -5,10 +5,9 @@ ignores stop, one that never acknowledges, one that raises; a poison job release
 rejected with the reason; the untouched student copy is told "not yet"; and the checks leave no topic behind."""
 
 import threading
-import time
 
 import pytest
-from confluent_kafka import AcknowledgeType, Consumer, ShareConsumer
+from confluent_kafka import AcknowledgeType, Consumer, KafkaException, ShareConsumer
 from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource, NewTopic, ResourceType
 from untouched import assert_told_not_yet  # tests/labs/untouched.py
 
@@ -18,6 +17,7 @@ from course_lib.labs import Lab
 from course_lib.labs import lab21 as checks
 from course_lib.labs.lab21 import PoisonJob
 from course_lib.paths import REPO_ROOT
+from course_lib.waiting import poll_until
 
 DLQ_FLAG = {"errors.deadletterqueue.group.enable": "true"}
 
@@ -197,10 +197,11 @@ def test_task2_rejects(lab, wrong, why):
 
 
 def test_task2_rejects_a_worker_that_ignores_stop(lab, cluster):
-    released, groups = threading.Event(), set()
+    released, groups, workers = threading.Event(), set(), []
 
     def ignores_stop(consumer_config, topic, handle, stop):
         groups.add(consumer_config["group.id"])
+        workers.append(threading.current_thread())
         with ShareConsumer(consumer_config) as consumer:
             consumer.subscribe([topic])
             while not released.is_set():  # `while True`, as far as the check can tell: stop is never looked at
@@ -212,10 +213,12 @@ def test_task2_rejects_a_worker_that_ignores_stop(lab, cluster):
     finally:
         released.set()
     assert not verdict and "still running 15 s after stop was set" in verdict.message, verdict
-    time.sleep(3)  # the workers close; their group is empty then, and can go (the check could not delete it)
+    for worker in workers:  # they close; their group is empty then, and can go (the check could not delete it)
+        worker.join(30)
     admin = AdminClient(client_config(cluster.bootstrap_servers))
-    for future in admin.delete_consumer_groups(list(groups), request_timeout=10).values():
-        future.result()
+    poll_until(lambda: [future.result() for future in admin.delete_consumer_groups(
+        list(groups), request_timeout=10).values()], "the workers' share group to be deleted", timeout=60,
+        done=lambda _deleted: True, retry_on=(KafkaException,))
 
 
 # -- task 3 -----------------------------------------------------------------------------------------------------
