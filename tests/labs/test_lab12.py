@@ -14,7 +14,8 @@ TUNED_RECORDS = payloads(checks.TUNED_RECORDS, checks.RECORD_SIZE)
 
 def _write(lab, name, records, cluster, **producer_config):
     create_topic(lab.topic(name), partitions=1, cluster=cluster)
-    produce(lab.topic(name), records, cluster=cluster, **producer_config)
+    # 2000 one-record batches took over 30 s once, with four lanes on two cores (run AD)
+    produce(lab.topic(name), records, cluster=cluster, timeout=120, **producer_config)
 
 
 def test_task1_wants_one_batch_per_record_one_way_and_few_the_other(cluster):
