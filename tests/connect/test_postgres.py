@@ -62,8 +62,9 @@ def _running(pid: int) -> bool:
 
 def test_the_course_commands_start_and_stop_it(cluster):
     def course_lib(*args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "course_lib", *args], capture_output=True, text=True,
-                              check=True).stdout
+        run = subprocess.run([sys.executable, "-m", "course_lib", *args], capture_output=True, text=True)
+        assert run.returncode == 0, f"`course_lib {' '.join(args)}` exited {run.returncode}: {run.stderr[-1500:]}"
+        return run.stdout
     assert "PostgreSQL (wal_level=logical): running, pid" in course_lib("postgres", "up")
     assert "running" in course_lib("postgres", "status") and PostgresServer(cluster).alive
     assert "stopped" in course_lib("postgres", "down") and not PostgresServer(cluster).alive
