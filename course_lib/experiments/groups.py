@@ -166,8 +166,8 @@ class Group(GroupRunner):
             return _Settlement(False, f"no description from the broker ({type(exc).__name__}); the members hold {mine}")
         given = {m.client_id: tuple(sorted((tp.topic, tp.partition) for tp in m.assignment.topic_partitions))
                  for m in description.members}
-        seen = (f"the broker: {description.state.name}, {({k: [p for _, p in v] for k, v in given.items()})}; "
-                f"the members: {mine}")
+        theirs = {name: [p for _, p in partitions] for name, partitions in given.items()}
+        seen = f"the broker: {description.state.name}, {theirs}; the members: {mine}"
         if description.state.name != "STABLE" or given.keys() != running.keys():
             return _Settlement(False, seen)
         if any(running[name].assignment != partitions for name, partitions in given.items()):
@@ -178,8 +178,8 @@ class Group(GroupRunner):
     def wait_settled(self, timeout: float = 60) -> float:
         """Wait until the group is ``settled()``; returns the seconds it took."""
         started = time.monotonic()
-        poll_until(self._settlement, f"group {self.group_id!r} to settle on an assignment", timeout, every=0.25, done=lambda seen: seen.settled,
-                   advice="Check `python -m course_lib status`.")
+        poll_until(self._settlement, f"group {self.group_id!r} to settle on an assignment", timeout, every=0.25,
+                   done=lambda seen: seen.settled, advice="Check `python -m course_lib status`.")
         return time.monotonic() - started
 
     def wait_consumed(self, count: int, timeout: float = 60) -> float:

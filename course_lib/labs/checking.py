@@ -16,6 +16,7 @@ from confluent_kafka import KafkaException
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from ..clients.admin import list_topics
+from ..connection import reason
 from ..errors import CourseError
 from .verdict import Verdict
 
@@ -92,6 +93,6 @@ def error_said(error: BaseException) -> str:
     text (``KafkaException INVALID_CONFIG: Unknown group config name: ...``) rather than the ``KafkaError{...}`` repr
     (course machinery: ``answer_of``, and lab 21's checks for the learner's workers)."""
     kafka_error = error.args[0] if isinstance(error, KafkaException) and error.args else None
-    if hasattr(kafka_error, "name") and hasattr(kafka_error, "str"):
-        return f"{type(error).__name__} {kafka_error.name()}: {kafka_error.str()}"
+    if hasattr(kafka_error, "name"):
+        return f"{type(error).__name__} {kafka_error.name()}: {reason(error)}"
     return f"{type(error).__name__}: {error}"

@@ -173,11 +173,6 @@ class _Queue:
                 pass
 
 
-def _header(record, name: str) -> str | None:
-    value = record.headers.get(name)
-    return value.decode() if isinstance(value, bytes) else value
-
-
 # -- task 1: open the queue -------------------------------------------------------------------------------------
 
 _OPEN_HINT = ("incremental_alter_configs([ConfigResource(ResourceType.GROUP, group_id, incremental_configs=["
@@ -239,12 +234,12 @@ def task1(lab, open_queue: Callable) -> str:
             raise NotYet(f"the group's configs look right, but a share consumer in it got {len(got)} of the "
                          f"{BACKLOG} jobs of the backlog in {READY_WITHIN:.0f} s.", _OPEN_HINT)
         letter = queue.dead_letter() if rejected in got else None
-        if letter is None or _header(letter, "__dlq.errors.offset") is None:
+        if letter is None or letter.headers.get("__dlq.errors.offset") is None:
             raise NotYet(f"the check rejected a job in the group, and it did not reach {queue.dead_letters}.",
                          _DLQ_HINT)
     return (f"the share group reads from the earliest job: a share consumer in it got all {BACKLOG} jobs written "
             f"before the group existed; the job it rejected is in {queue.dead_letters} "
-            f"(__dlq.errors.message: '{_header(letter, '__dlq.errors.message')}').")
+            f"(__dlq.errors.message: '{letter.headers.get('__dlq.errors.message')}').")
 
 
 # -- the learner's workers --------------------------------------------------------------------------------------
@@ -475,7 +470,7 @@ def task3(lab, work: Callable) -> str:
             raise NotYet(f"{len(twice)} good jobs were handled more than once ({', '.join(twice[:4])}).",
                          "acknowledge every record of a poll: ACCEPT the jobs done, REJECT the poison one.")
         letter = queue.dead_letter()
-        said = _header(letter, "__dlq.errors.message") if letter is not None else None
+        said = letter.headers.get("__dlq.errors.message") if letter is not None else None
         if attempts > 1:
             raise NotYet(f"the poison job was attempted {attempts} times: a released job goes back to the queue and "
                          f"is delivered again, until share.delivery.count.limit ({DELIVERY_LIMIT}) runs out"
@@ -488,5 +483,5 @@ def task3(lab, work: Callable) -> str:
             raise NotYet(f"the poison job is in the dead-letter topic marked '{said}', not '{REJECTED}'.",
                          _REJECT_HINT)
     return (f"{len(good)} good jobs each handled once; the poison job was attempted once, rejected, and is in "
-            f"{queue.dead_letters}, marked '{said}' (delivery {_header(letter, '__dlq.errors.delivery.count')}, "
-            f"from offset {_header(letter, '__dlq.errors.offset')} of the queue).")
+            f"{queue.dead_letters}, marked '{said}' (delivery {letter.headers.get('__dlq.errors.delivery.count')}, "
+            f"from offset {letter.headers.get('__dlq.errors.offset')} of the queue).")
