@@ -5,7 +5,8 @@
 Runs a scratch cluster in a temporary COURSE_HOME on ports 9992-9994 / 19992-19994, with its schema
 registry on 9981 (so it never touches the course cluster, which may be running) and prints: jar resolution (cold = empty jar cache; with --cold-maven also an empty
 local Maven repository, i.e. a real download), cold start (format + start + ready, registry included,
-as ``up`` does it), warm start (restart with data), and the resident memory of the three JVMs. Targets: ready ≤ 25 s, RSS ≤ 2.5 GB.
+as ``up`` does it), warm start (restart with data), and the resident memory of the three JVMs — warm, with and
+without the brokers' JMX exporter (lesson 22). Targets: ready ≤ 25 s, RSS ≤ 2.5 GB, the exporter ≤ +10 % RSS.
 """
 
 import argparse
@@ -21,6 +22,18 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def settled_rss(cluster, scrapes: bool) -> list[float]:
+    """Each broker's resident memory 20 s after it is ready — scraped every second meanwhile when ``scrapes``, as
+    the dashboard's Metrics tab does (target: the exporter adds ≤ 10 %)."""
+    from course_lib.metrics.recorder import MetricsRecorder
+    if scrapes:
+        with MetricsRecorder(cluster, interval=1.0):
+            time.sleep(20)
+    else:
+        time.sleep(20)
+    return [rss_mb(node.process.pid) for node in cluster.nodes]
 
 
 def timed(action) -> float:
@@ -42,7 +55,8 @@ def main() -> None:
     from course_lib.cluster import KRaftCluster
     from course_lib.toolchain.jars import ensure_jars
 
-    cluster = KRaftCluster(ports=(9992, 9993, 9994), controller_ports=(19992, 19993, 19994))
+    cluster = KRaftCluster(ports=(9992, 9993, 9994), controller_ports=(19992, 19993, 19994),
+                           metrics_ports=(9982, 9983, 9984))
     figures = {}
     try:
         figures["set-up: jar resolution" + (" (empty Maven repo)" if args.cold_maven else " (empty jar cache)")] = \
@@ -54,6 +68,12 @@ def main() -> None:
         figures["up on a running cluster (no-op)"] = timed(lambda: cluster.up(quiet=True))
         figures["down"] = timed(cluster.down)
         figures["warm start: start + ready"] = timed(lambda: cluster.up(quiet=True))
+        with_exporter = settled_rss(cluster, scrapes=True)
+        cluster.down()
+        for node in cluster.nodes:  # the same cluster, warm, without the JMX exporter (lesson 22)
+            node.metrics_port = None
+        cluster.up(quiet=True)
+        without_exporter = settled_rss(cluster, scrapes=False)
     finally:
         cluster.reset()
     print(f"{'measure':<48} {'seconds':>8}")
@@ -61,6 +81,9 @@ def main() -> None:
         print(f"{name:<48} {seconds:8.1f}")
     print(f"{'resident memory of the 3 JVMs after start':<48} {sum(memory):8.0f} MB "
           f"({', '.join(f'{m:.0f}' for m in memory)})")
+    print(f"{'resident memory, warm, 20 s after ready':<48} {sum(with_exporter):8.0f} MB with the JMX exporter "
+          f"(scraped every second), {sum(without_exporter):.0f} MB without: "
+          + ", ".join(f"broker {n}: {w / wo:.2f}×" for n, (w, wo) in enumerate(zip(with_exporter, without_exporter), 1)))
     print(f"targets: ready ≤ 25 s ({'met' if figures['cold start: format + start + ready'] <= 25 else 'missed'}), "
           f"RSS ≤ 2560 MB ({'met' if sum(memory) <= 2560 else 'missed'}); machine: {os.cpu_count()} cores")
 

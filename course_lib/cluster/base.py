@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import CourseError
 from ..toolchain.jars import classpath
 from ..toolchain.java import java_executable, java_major_version
+from .metrics_agent import METRICS_PORT_SETTING, agent_jvm_args
 from .ports import port_is_free, port_owner
 from .processes import ManagedProcess
 from .readiness import wait_until_ready
@@ -62,6 +63,7 @@ class Node:
         self.node_id = node_id
         self.port = port
         self.controller_port = controller_port
+        self.metrics_port: int | None = None  # where its JMX exporter serves /metrics, if it runs one (lesson 22)
         self.dir = cluster.home / f"node-{node_id}"
         self.config_file = self.dir / "server.properties"
         self.data_dir = self.dir / "data"
@@ -75,12 +77,15 @@ class Node:
         ports = [(self.port, self.cluster.port_setting)]
         if self.controller_port:
             ports.append((self.controller_port, self.cluster.controller_port_setting))
+        if self.metrics_port:
+            ports.append((self.metrics_port, METRICS_PORT_SETTING))
         return ports
 
     def jvm_argv(self) -> list[str]:
         return [java_executable(), "-Xms256m", f"-Xmx{self.cluster.heap_mb}m", "-XX:+UseG1GC",
                 "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
                 f"-Dkafka.logs.dir={self.log_dir}", *self.cluster.logging_jvm_args(),
+                *(agent_jvm_args(self.metrics_port) if self.metrics_port else []),
                 "-cp", classpath(self.cluster.flavour), "kafka.Kafka", str(self.config_file)]
 
     def log_tail(self, lines: int = 15) -> str:

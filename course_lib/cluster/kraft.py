@@ -16,6 +16,7 @@ from ..errors import CourseError
 from ..paths import course_home
 from ..toolchain.kafka_tools import tool_argv
 from .base import JvmCluster, Node
+from .metrics_agent import metrics_ports as default_metrics_ports
 from .ports import ports_from_env
 from .registry_service import RegistryService
 from .connect_worker import stop_connect_worker
@@ -62,14 +63,18 @@ class KRaftCluster(JvmCluster):
     flavour = "kraft"
     teaching_overrides: dict = {}  # a smaller cluster's changes to TEACHING_DEFAULTS
     with_registry = True
+    with_metrics = True  # each broker serves its metrics over HTTP (lesson 22); clusters beside it do not
 
     def __init__(self, home: Path | None = None, ports: tuple[int, ...] | None = None,
-                 controller_ports: tuple[int, ...] | None = None):
+                 controller_ports: tuple[int, ...] | None = None, metrics_ports: tuple[int, ...] | None = None):
         super().__init__(home or course_home() / "kraft",
                          ports or ports_from_env("COURSE_BROKER_PORTS", (9092, 9093, 9094)),
                          controller_ports or ports_from_env("COURSE_CONTROLLER_PORTS", (19092, 19093, 19094)))
         if self.with_registry:
             self.services.append(RegistryService(self.home))
+        if self.with_metrics:
+            for node, metrics_port in zip(self.nodes, metrics_ports or default_metrics_ports()):
+                node.metrics_port = metrics_port
 
     @property
     def cluster_id_file(self) -> Path:

@@ -49,6 +49,7 @@ class SecureCluster(KRaftCluster):
     port_setting = "COURSE_SECURE_PORTS"
     controller_port_setting = "COURSE_SECURE_CONTROLLER_PORTS"
     with_registry = False  # the schema registry and the views serve the plain cluster only
+    with_metrics = False
 
     def __init__(self, home: Path | None = None):
         super().__init__(home or course_home() / "secure",

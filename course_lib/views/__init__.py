@@ -17,6 +17,7 @@ from .controls import InstructorControls, instructor_controls
 from .dashboard import Dashboard, dashboard
 from .group import GroupView, group_view
 from .lifecycle import close_all
+from .metrics import MetricsView, metrics_view
 from .offsets import OffsetsView, offsets_view
 from .partitioner import PartitionerView, partitioner_view
 from .registry import RegistryView, registry_view
@@ -25,8 +26,9 @@ from .throughput import ThroughputView, throughput_view
 from .windows import WindowsView, windows_view
 
 __all__ = [
-    "BackgroundGroup", "ConnectView", "Dashboard", "GroupView", "InstructorControls", "OffsetsView",
+    "BackgroundGroup", "ConnectView", "Dashboard", "GroupView", "InstructorControls", "MetricsView", "OffsetsView",
     "PartitionerView", "RegistryView", "ReplicationView", "ThroughputView", "WindowsView", "close_all",
-    "connect_view", "dashboard", "group_view", "instructor_controls", "offsets_view", "partitioner_view",
+    "connect_view", "dashboard", "group_view", "instructor_controls", "metrics_view", "offsets_view",
+    "partitioner_view",
     "registry_view", "replication_view", "throughput_view", "windows_view",
 ]

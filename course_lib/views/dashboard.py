@@ -17,6 +17,7 @@ from .connect import ConnectView
 from .controls import InstructorControls
 from .group import GroupView
 from .live import LiveView
+from .metrics import MetricsView
 from .offsets import OffsetsView
 from .partitioner import PartitionerView
 from .registry import RegistryView
@@ -41,11 +42,11 @@ def render_broker_strip(snapshot: ClusterSnapshot) -> str:
 
 
 class Dashboard(LiveView):
-    """Tabs: cluster, consumer group(s), offsets & log, throughput, partitioner, schema registry, Kafka Connect
-    (and instructor controls with ``controls=True``).
+    """Tabs: cluster, consumer group(s), offsets & log, throughput, the brokers' own metrics (the embedded
+    cluster's), partitioner, schema registry, Kafka Connect (and instructor controls with ``controls=True``).
 
     One refresh = 1 admin call for the broker strip + the visible tab's own refresh (0–5 calls) + the
-    hidden history views' (throughput: 2 + 1 per group; each group: 4).
+    hidden history views' (throughput: 2 + 1 per group; each group: 4; metrics: 1 HTTP GET per broker).
 
     Returned by ``dashboard`` (lesson 13).
     """
@@ -62,6 +63,8 @@ class Dashboard(LiveView):
                    GroupView(g, topic, cluster, interval, autostart=False)) for i, g in enumerate(groups, start=1)]
         pages += [("Offsets & log", OffsetsView(topic, groups, cluster, interval, autostart=False)),
                   ("Throughput", ThroughputView(topic, groups, cluster, interval, autostart=False)),
+                  *([("Metrics", MetricsView(cluster, interval, autostart=False))]
+                    if all(getattr(node, "metrics_port", None) for node in cluster.nodes) else []),
                   ("Partitioner", PartitionerView(partitions=self._partition_count(topic))),
                   ("Registry", RegistryView(autostart=False)),
                   ("Connect", ConnectView(autostart=False))]

@@ -25,8 +25,9 @@ def free_ports(count: int) -> list[int]:
 
 
 def scratch_cluster(tmp_path) -> KRaftCluster:
-    ports = free_ports(6)
-    return KRaftCluster(home=tmp_path / "scratch", ports=tuple(ports[:3]), controller_ports=tuple(ports[3:]))
+    ports = free_ports(9)
+    return KRaftCluster(home=tmp_path / "scratch", ports=tuple(ports[:3]), controller_ports=tuple(ports[3:6]),
+                        metrics_ports=tuple(ports[6:]))
 
 
 def test_a_taken_port_is_named_with_its_process_and_setting(tmp_path):
@@ -40,6 +41,18 @@ def test_a_taken_port_is_named_with_its_process_and_setting(tmp_path):
     assert f"Port {cluster.nodes[1].port}" in message
     assert f"process {os.getpid()}" in message
     assert "COURSE_BROKER_PORTS" in message
+    assert not any(node.process.alive for node in cluster.nodes)
+
+
+def test_a_taken_metrics_port_is_named_with_its_setting(tmp_path):
+    cluster = scratch_cluster(tmp_path)
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", cluster.nodes[2].metrics_port))
+        squatter.listen()
+        with pytest.raises(CourseError) as error:
+            cluster.up(quiet=True)
+    assert f"Port {cluster.nodes[2].metrics_port} (broker 3)" in str(error.value)
+    assert "COURSE_METRICS_PORTS" in str(error.value)
     assert not any(node.process.alive for node in cluster.nodes)
 
 
