@@ -35,10 +35,10 @@ def render_broker_strip(snapshot: ClusterSnapshot) -> str:
     for b in snapshot.brokers:
         kind = "up" if b.alive and b.registered else "down" if not b.alive else "warn"
         star = " ★" if b.controller else ""
-        parts.append(f'<span data-broker="{b.node_id}" data-alive="{str(b.alive).lower()}" style="margin-right:14px">'
+        parts.append(f'<span data-broker="{b.node_id}" data-alive="{str(b.alive).lower()}" style="margin-right:8px">'
                      f'{badge(f"broker {b.node_id}: {b.label}{star}", kind)}</span>')
     return (f'<div data-view="broker-strip" style="{FONT};font-size:{BODY_PX}px;padding:6px 0 10px 0">'
-            f'{"".join(parts)}<span style="color:#555">★ = active controller</span></div>')
+            f'{" ".join(parts)} <span style="color:#555;white-space:nowrap">★ = active controller</span></div>')
 
 
 class Dashboard(LiveView):

@@ -47,6 +47,7 @@ class LiveView(widgets.VBox):
         self._lock = threading.Lock()  # one refresh at a time (thread vs. a dashboard or a test)
         self._thread: threading.Thread | None = None
         self.add_class("course-view")
+        self.add_class("course-live")  # its footer's data-updated stamps each refresh (the browser test waits on it)
         lifecycle.register(self)
         if autostart:
             self.start()
@@ -91,7 +92,7 @@ class LiveView(widgets.VBox):
             self._problem.value = banner(problem, "down") if problem else ""
             took = time.monotonic() - started
             self.last_snapshot, self.last_refresh = snapshot, time.monotonic()
-            self._footer.value = (f'<div style="{FONT};font-size:{SMALL_PX - 2}px;color:#666">'
+            self._footer.value = (f'<div data-updated="{time.time():.3f}" style="{FONT};font-size:{SMALL_PX - 2}px;color:#666">'
                                   f'updated {time.strftime("%H:%M:%S")} · every {self.interval:g} s · '
                                   f'{self.cost(snapshot)} · {took * 1000:.0f} ms</div>')
             return snapshot

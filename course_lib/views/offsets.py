@@ -14,7 +14,7 @@ from .style import BODY_PX, COLORS, FONT, SMALL_PX, esc, legend, muted, title
 
 __all__ = ["OffsetsView", "offsets_view", "render_offsets"]
 
-TD = f"padding:6px 14px;border-bottom:1px solid #ddd;font-size:{BODY_PX}px;text-align:right;vertical-align:top"
+TD = f"padding:6px 10px;border-bottom:1px solid #ddd;font-size:{BODY_PX}px;text-align:right;vertical-align:top"
 SEGMENT_STYLE = {
     "active": ("#ffffff", "#009E73", "3px solid #009E73"),
     "closed": ("#e8f1fa", "#003b63", "2px solid #0072B2"),

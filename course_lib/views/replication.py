@@ -19,14 +19,14 @@ CELL_TEXT = {"leader": "LEADER", "in-sync": "in sync", "out-of-sync": "OUT OF SY
 LEGEND = [(*COLORS["leader"], "leader"), (*COLORS["in-sync"], "in-sync follower"),
           (*COLORS["out-of-sync"], "out-of-sync replica"), (*COLORS["none"], "no replica"),
           (DOWN_STRIPES, "#000", "broker down")]
-TD = f"padding:8px 16px;border:2px solid #fff;text-align:center;font-size:{BODY_PX}px"
+TD = f"padding:8px 12px;border:2px solid #fff;text-align:center;font-size:{BODY_PX}px"
 
 
 def _broker_header(broker: BrokerState) -> str:
-    state = badge(broker.label, "up" if broker.alive and broker.registered else "down" if not broker.alive else "warn")
+    state = badge(broker.label_lines, "up" if broker.alive and broker.registered else "down" if not broker.alive else "warn")
     controller = f'<div style="margin-top:4px">{badge("★ controller", "controller")}</div>' if broker.controller else ""
     return (f'<th data-broker="{broker.node_id}" data-alive="{str(broker.alive).lower()}" '
-            f'data-controller="{str(broker.controller).lower()}" style="{TD};min-width:170px;vertical-align:top">'
+            f'data-controller="{str(broker.controller).lower()}" style="{TD};min-width:120px;vertical-align:top">'
             f'<div style="font-size:{BODY_PX + 2}px">Broker {broker.node_id}</div>'
             f'<div style="font-weight:normal;font-size:{BODY_PX - 4}px;color:#555">:{broker.port}</div>'
             f'<div style="margin-top:4px">{state}</div>{controller}</th>')
@@ -35,12 +35,13 @@ def _broker_header(broker: BrokerState) -> str:
 def _status(partition: PartitionState, brokers: dict[int, BrokerState]) -> tuple[str, str]:
     """(data-status, html) for the partition's health column."""
     if partition.offline:
-        return "offline", badge("OFFLINE — no leader", "down")
+        return "offline", badge(("OFFLINE", "— no leader"), "down")
     leader = brokers.get(partition.leader)
     if leader is not None and not leader.alive:
-        return "leader-down", badge("leader down — election pending", "down")
+        return "leader-down", badge(("leader down —", "election pending"), "down")
     if partition.under_replicated:
-        return "under-replicated", badge(f"UNDER-REPLICATED ({len(partition.isr)}/{len(partition.replicas)} in sync)", "warn")
+        in_sync = f"({len(partition.isr)}/{len(partition.replicas)} in sync)"
+        return "under-replicated", badge(("UNDER-REPLICATED", in_sync), "warn")
     return "ok", f'<span style="color:{COLORS["up"][0]};font-weight:bold">OK</span>'
 
 

@@ -38,11 +38,18 @@ def member_color(index: int) -> str:
     return MEMBER_COLORS[index % len(MEMBER_COLORS)]
 
 
-def badge(text: str, kind: str = "info", fill: str | None = None) -> str:
-    """A coloured label: ``kind``'s colours from ``COLORS``, or white on ``fill`` (course machinery)."""
+def badge(text: str | tuple[str, ...], kind: str = "info", fill: str | None = None) -> str:
+    """A coloured label: ``kind``'s colours from ``COLORS``, or white on ``fill`` (course machinery).
+
+    ``text`` is one line; a tuple of phrases may wrap between phrases (never inside one) when its
+    column is narrow, so a long status stays whole and readable in a narrow notebook.
+    """
     bg, fg = COLORS[kind] if fill is None else (fill, "#ffffff")
-    return (f'<span style="background:{bg};color:{fg};padding:2px 10px;border-radius:6px;'
-            f'font-weight:bold;white-space:nowrap">{esc(text)}</span>')
+    style = f"background:{bg};color:{fg};padding:2px 10px;border-radius:6px;font-weight:bold"
+    if isinstance(text, str):
+        return f'<span style="{style};white-space:nowrap">{esc(text)}</span>'
+    words = " ".join(f'<span style="white-space:nowrap">{esc(phrase)}</span>' for phrase in text)
+    return f'<span style="{style};display:inline-block;white-space:normal">{words}</span>'
 
 
 def title(text: str, extra: str = "") -> str:

@@ -115,9 +115,12 @@ class LabSession:
         self.browser = self._playwright.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS,
                                                         headless=True)
 
-    def open(self, notebook: str, timeout: float = 300):
-        """A page showing ``notebook`` (relative to root) with JupyterLab loaded and the kernel idle."""
-        page = self.browser.new_page(viewport={"width": 1600, "height": 1100})
+    def open(self, notebook: str, timeout: float = 300, width: int = 1600):
+        """A page showing ``notebook`` (relative to root) with JupyterLab loaded and the kernel idle.
+
+        ``width``: the browser window's, in px (1400 is a projector's laptop with JupyterLab's file browser open).
+        """
+        page = self.browser.new_page(viewport={"width": width, "height": 1100})
         page.set_default_timeout(timeout * 1000)
         # A workspace of its own: the default one would reopen every earlier notebook, whose hidden
         # views then match the same selectors.

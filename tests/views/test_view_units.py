@@ -57,6 +57,11 @@ def test_replication_html_marks_roles_dead_brokers_and_health():
     assert 'data-partition="2" data-leader="none" data-status="offline"' in html
     assert 'data-broker="2" data-alive="false"' in html and "controller: broker 1" in html
     assert html.count('data-role="out-of-sync"') == 2 and "broker.session.timeout.ms" in html
+    # Issue 17: long badges may wrap between phrases, never inside one, so the table fits a 1400-px JupyterLab.
+    for phrase in ("DOWN", "still registered", "leader down —", "election pending", "UNDER-REPLICATED", "(2/3 in sync)",
+                   "OFFLINE", "— no leader"):
+        assert f'<span style="white-space:nowrap">{phrase}</span>' in html, phrase
+    assert brokers[1].label == "DOWN (still registered)" and brokers[0].label_lines == ("up",)
 
 
 def test_partitioner_html_names_both_partitions():

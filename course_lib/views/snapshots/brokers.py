@@ -24,11 +24,20 @@ class BrokerState:
     controller: bool   # the active KRaft controller
 
     @property
-    def label(self) -> str:
-        """up / starting / DOWN / DOWN (still registered): the last one lasts until the session times out."""
+    def label_lines(self) -> tuple[str, ...]:
+        """up / starting / DOWN / DOWN + still registered: the last one lasts until the session times out.
+
+        Two lines where a column is narrow (the replication view's broker headers).
+        """
         if self.alive:
-            return "up" if self.registered else "starting"
-        return "DOWN (still registered)" if self.registered else "DOWN"
+            return ("up",) if self.registered else ("starting",)
+        return ("DOWN", "still registered") if self.registered else ("DOWN",)
+
+    @property
+    def label(self) -> str:
+        """The label on one line: up / starting / DOWN / DOWN (still registered)."""
+        state, *detail = self.label_lines
+        return f"{state} ({detail[0]})" if detail else state
 
 
 def broker_states(cluster, registered: set[int] | None) -> tuple[BrokerState, ...]:
