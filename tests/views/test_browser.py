@@ -200,6 +200,13 @@ def test_dashboard_tabs_and_instructor_buttons(cluster, lab, make_topic, produce
         assert_fits(page, "the throughput tab")
         lab.screenshot(page, "dashboard-4-throughput.png")
 
+        tab("Metrics")  # the brokers' own count of the same burst, from their JMX exporters (lesson 22)
+        page.wait_for_function("""() => [...document.querySelectorAll('svg[data-view=metrics-messages-in] [data-series]')]
+            .some(line => line.getBoundingClientRect().width > 0 && Number(line.dataset.highest) > 0)""", timeout=30_000)
+        assert page.locator("[data-view=metrics-now]").first.inner_text().count("under-replicated") == 3
+        assert_fits(page, "the metrics tab")
+        lab.screenshot(page, "dashboard-4b-metrics.png")
+
         tab("Partitioner")
         key_box = page.locator(".course-view input[type=text]").first
         key_box.fill("kafka")

@@ -1,0 +1,261 @@
+"""Checks for lab 22 (the brokers' own metrics). Each check makes topics of its own and deletes them afterwards:
+
+- task 1: the learner's ``messages_in(metrics_url, topic)`` reads one broker's count of records appended to
+  ``topic``. The check writes ``RECORDS`` records to a fresh topic of 2 partitions (so one broker leads none of
+  them and does not list the topic's counter: that must read as 0) and a few to a decoy topic, and asks the
+  function before and after on every broker: the growths must add up to exactly what was written, and each must
+  match what the check read itself;
+- task 2: the learner's ``diagnose_outage(recorder)`` names the broker that was killed and when. The check
+  records every broker's metrics (a ``MetricsRecorder``) while a producer writes, SIGKILLs a broker chosen at
+  random (never the active controller) at a random moment, waits until the survivors report under-replicated
+  partitions, then restarts it. The answer must name the victim and the kill within ``KILL_TOLERANCE`` s — the
+  under-replicated partitions appear only when the controller fences the broker, about 9 s later;
+- task 3: the learner's ``diagnose_producer(recorder, topic)`` says which setting a producer changed half-way
+  through a recording: ``batch.size`` (to 1 byte: a batch per record) or ``compression.type`` (to gzip). The check
+  records both, in random order, with the same steady load of compressible records before and after the change.
+
+What Kafka 4.4 and librdkafka 2.16 do, measured while the lab was written: a broker counts ``MessagesInPerSec``
+for a partition it leads when it appends (followers' copies are not counted); a per-topic counter appears with the
+first record a broker appends to the topic; a killed broker's exporter stops answering at once, and the survivors
+report under-replicated partitions 9-11 s later, when the controller fences it.
+"""
+
+import random
+import threading
+import time
+from collections.abc import Callable
+
+from confluent_kafka import Producer
+
+from ..clients.admin import create_topic, delete_topic
+from ..connection import client_config
+from ..errors import CourseError
+from ..metrics.broker import metrics_url, scrape_broker
+from ..metrics.recorder import MetricsRecorder
+from ..session import cluster_or_course
+from ..waiting import poll_until
+from .checking import NotYet, answer_of, task_check
+
+__all__ = ["RECORDS", "KILL_TOLERANCE", "SETTINGS", "prepare", "task1", "task2", "task3"]
+
+RECORDS = 700            # task 1: records written to the check's topic
+KILL_TOLERANCE = 2.5     # task 2: s between the kill and the learner's answer
+SETTINGS = {"batch.size": 1, "compression.type": "gzip"}  # task 3: the changes, one per recording
+PHASE_SECONDS = 6.0      # task 3: s of steady load before the change, and after it
+PER_SECOND = 600         # task 3: records a second
+MESSAGES_IN = 'kafka_server_brokertopicmetrics_messagesin_total{{topic="{}"}}'
+UNDER_REPLICATED = "kafka_server_replicamanager_underreplicatedpartitions"
+
+
+def prepare(lab) -> str:
+    """Check that the course cluster is up and serves its metrics (lab 22)."""
+    cluster = cluster_or_course()
+    urls = [metrics_url(node) for node in cluster.nodes]
+    silent = [url for url, node in zip(urls, cluster.nodes) if scrape_broker(cluster, node.node_id).values is None]
+    if silent:
+        raise CourseError(f"{', '.join(silent)} did not answer: start every broker with `python -m course_lib up`.")
+    return (f"The course cluster is up; its brokers serve their metrics at {', '.join(urls)}. Each check makes topics "
+            f"of its own ({lab.topic('readings')}-…) and deletes them afterwards.")
+
+
+def _require_written(function: Callable, *args) -> None:
+    """Fail fast on a function that still raises NotImplementedError — before a check spends half a minute on a
+    recording; anything else it does with ``args`` (a recording of a second) is for the real recording to judge."""
+    try:
+        function(*args)
+    except NotImplementedError:
+        raise NotYet("your function is not written yet.", "replace `raise NotImplementedError` with your code.") from None
+    except Exception:  # noqa: BLE001 — judged on the real recording, with its error shown then
+        pass
+
+
+def _second_of_recording(cluster) -> MetricsRecorder:
+    recorder = MetricsRecorder(cluster, interval=0.5).start()
+    recorder.stop()
+    return recorder
+
+
+# -- task 1 ------------------------------------------------------------------------------------------------------
+
+def _write(cluster, topic: str, count: int) -> None:
+    producer = Producer(client_config(cluster.bootstrap_servers, acks="all"))
+    for n in range(count):
+        producer.produce(topic, key=f"sensor-{n}", value=f"reading {n}")
+    if producer.flush(60):
+        raise CourseError(f"the check could not write its records to {topic} within 60 s; check the cluster with "
+                          "`python -m course_lib status`.")
+
+
+def _learners_counts(messages_in: Callable, urls: dict[int, str], topic: str) -> dict[int, float]:
+    counts = {}
+    for broker, url in urls.items():
+        value = answer_of(messages_in, url, topic)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise NotYet(f"messages_in({url!r}, {topic!r}) returned {value!r}, not a number.",
+                         "the value on a metric's line is text: float() it.")
+        counts[broker] = value
+    return counts
+
+
+@task_check("Task 1 · Read a broker's count")
+def task1(lab, messages_in: Callable) -> str:
+    """Ask ``messages_in`` on every broker before and after writing ``RECORDS`` records (and a decoy's)."""
+    cluster = cluster_or_course()
+    topic, decoy = f"{lab.topic('readings')}-{random.randrange(10**6)}", f"{lab.topic('decoy')}-{random.randrange(10**6)}"
+    urls = {node.node_id: metrics_url(node) for node in cluster.nodes}
+    create_topic(topic, partitions=2, replication_factor=3, cluster=cluster)
+    create_topic(decoy, partitions=3, replication_factor=3, cluster=cluster)
+    try:
+        before = _learners_counts(messages_in, urls, topic)
+        truth_before = {b: scrape_broker(cluster, b).get(MESSAGES_IN.format(topic)) or 0 for b in urls}
+        _write(cluster, topic, RECORDS)
+        _write(cluster, decoy, 50)
+        after = _learners_counts(messages_in, urls, topic)
+        truth = {b: (scrape_broker(cluster, b).get(MESSAGES_IN.format(topic)) or 0) - truth_before[b] for b in urls}
+    finally:
+        delete_topic(topic, cluster=cluster)
+        delete_topic(decoy, cluster=cluster)
+    grown = {b: after[b] - before[b] for b in urls}
+    if sum(grown.values()) != RECORDS:
+        raise NotYet(f"the check wrote {RECORDS} records to {topic}; your counts grew by {_listed(grown)}, "
+                     f"{sum(grown.values()):g} in all.", _COUNT_HINT)
+    if grown != truth:
+        raise NotYet(f"your counts grew by {_listed(grown)}, but the brokers counted {_listed(truth)}: is each count "
+                     "read from the URL it was given?", _COUNT_HINT)
+    return (f"the leaders counted {RECORDS} records, once each: {_listed(truth)} (a broker that leads no partition "
+            "of the topic lists no counter for it).")
+
+
+def _listed(counts: dict[int, float]) -> str:
+    return ", ".join(f"broker {b}: {v:+g}" for b, v in counts.items())
+
+
+_COUNT_HINT = ('read the line kafka_server_brokertopicmetrics_messagesin_total{topic="<topic>"} of the page at '
+               "metrics_url — that topic's line, not the broker's total (other topics are written too) — and return "
+               "0 when the broker does not list it.")
+
+
+# -- task 2 ------------------------------------------------------------------------------------------------------
+
+class _Load:
+    """A steady producer in a thread, as long as a recording lasts."""
+
+    def __init__(self, cluster, topic: str, per_second: int, **settings):
+        self.producer = Producer(client_config(cluster.bootstrap_servers, **settings))
+        self.topic, self.per_second, self.sent = topic, per_second, 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "_Load":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.producer.flush(60)
+
+    def _run(self) -> None:
+        began = time.monotonic()
+        while not self.stop.is_set():
+            for _ in range(self.per_second // 20):
+                self.producer.produce(self.topic, key=f"sensor-{self.sent % 50}",
+                                      value=f'{{"sensor": "sensor-{self.sent % 50}", "reading": "ok", '
+                                            f'"note": "{"steady " * 40}"}}')
+                self.sent += 1
+            self.producer.poll(0)
+            time.sleep(max(0.0, self.sent / self.per_second - (time.monotonic() - began)))
+
+
+def record_outage(lab) -> tuple[MetricsRecorder, int, float]:
+    """A recording of a broker killed under load: (the recorder, the victim, seconds from the recorder's start to
+    the kill). The victim is started again before this returns (lab 22, task 2; the tests judge answers on it)."""
+    cluster = cluster_or_course()
+    topic = f"{lab.topic('outage')}-{random.randrange(10**6)}"
+    create_topic(topic, partitions=6, replication_factor=3, cluster=cluster)
+    controller = cluster.controller_id()
+    victim = random.choice([node.node_id for node in cluster.nodes if node.node_id != controller])
+    try:
+        with MetricsRecorder(cluster, interval=1.0) as recorder, _Load(cluster, topic, 300, acks="all"):
+            time.sleep(random.uniform(4, 8))
+            killed_at = time.time() - recorder.started_at
+            cluster.kill_broker(victim)
+            poll_until(lambda: [scrape_broker(cluster, n.node_id).get(UNDER_REPLICATED) for n in cluster.nodes
+                                if n.node_id != victim], "the survivors to report under-replicated partitions",
+                       timeout=60, every=1, done=lambda counts: any(counts))
+            time.sleep(2)
+    finally:
+        cluster.start_broker(victim)
+        delete_topic(topic, cluster=cluster)
+    return recorder, victim, killed_at
+
+
+def judge_outage(diagnose: Callable, recorder: MetricsRecorder, victim: int, killed_at: float) -> str:
+    """Task 2's verdict on ``diagnose`` for one recorded outage (lab 22)."""
+    answer = answer_of(diagnose, recorder)
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        raise NotYet(f"diagnose_outage returned {answer!r}, not a (broker, seconds) pair.")
+    broker, seconds = answer
+    if broker != victim:
+        raise NotYet(f"you named broker {broker}; the check killed broker {victim}.", _OUTAGE_HINT)
+    if not isinstance(seconds, (int, float)) or abs(seconds - killed_at) > KILL_TOLERANCE:
+        raise NotYet(f"you said broker {victim} died at {seconds} s; it was killed at {killed_at:.1f} s "
+                     f"(seconds since the recorder started).", _OUTAGE_HINT)
+    return (f"broker {victim} was killed at {killed_at:.1f} s and you said {seconds:.1f} s — from its silence, not "
+            "from the under-replicated partitions, which the survivors report only when it is fenced (~9 s later).")
+
+
+_OUTAGE_HINT = ("a killed broker's exporter dies with it: look for the first second at which one broker has no "
+                "value (NaN in recorder.frame(...)) — the under-replicated partitions come from the survivors, "
+                "and only once the controller fenced the dead broker.")
+
+
+@task_check("Task 2 · Who died, and when")
+def task2(lab, diagnose_outage: Callable) -> str:
+    """Kill a broker at random under load while recording, then judge ``diagnose_outage``'s answer."""
+    _require_written(diagnose_outage, _second_of_recording(cluster_or_course()))
+    return judge_outage(diagnose_outage, *record_outage(lab))
+
+
+# -- task 3 ------------------------------------------------------------------------------------------------------
+
+def record_change(lab, setting: str) -> tuple[MetricsRecorder, str]:
+    """A recording of a steady producer that changes ``setting`` (to ``SETTINGS[setting]``) half-way: (the
+    recorder, the topic) (lab 22, task 3; the tests judge answers on it)."""
+    cluster = cluster_or_course()
+    topic = f"{lab.topic('producer')}-{random.randrange(10**6)}"
+    create_topic(topic, partitions=3, replication_factor=3, cluster=cluster)
+    with MetricsRecorder(cluster, interval=1.0) as recorder:
+        for settings in ({}, {setting: SETTINGS[setting]}):
+            with _Load(cluster, topic, PER_SECOND, linger_ms=20, **{k.replace(".", "_"): v for k, v in settings.items()}):
+                time.sleep(PHASE_SECONDS)
+    return recorder, topic
+
+
+def judge_change(diagnose: Callable, recordings: dict[str, tuple[MetricsRecorder, str]]) -> str:
+    """Task 3's verdict on ``diagnose`` for one recording per setting (lab 22)."""
+    for setting, (recorder, topic) in recordings.items():
+        answer = answer_of(diagnose, recorder, topic)
+        if answer != setting:
+            raise NotYet(f"in one recording the producer changed {setting} half-way, and you said {answer!r}.",
+                         _CHANGE_HINT)
+    return ("you told a batch per record (produce requests soared, bytes per record grew by a batch header) from "
+            "compression (bytes per record fell, requests did not change).")
+
+
+_CHANGE_HINT = ('compare the halves: records in (…messagesin_total{topic=…}), bytes in (…bytesin_total{topic=…}) '
+                "and produce requests (…totalproducerequests_total{topic=…}) per second; what changes per record?")
+
+
+@task_check("Task 3 · Which setting changed")
+def task3(lab, diagnose_producer: Callable) -> str:
+    """Record both changes, in random order, then judge ``diagnose_producer`` on each."""
+    cluster = cluster_or_course()
+    _require_written(diagnose_producer, _second_of_recording(cluster), lab.topic("producer"))
+    settings = random.sample(sorted(SETTINGS), len(SETTINGS))
+    recordings = {setting: record_change(lab, setting) for setting in settings}
+    try:
+        return judge_change(diagnose_producer, recordings)
+    finally:
+        for _, topic in recordings.values():
+            delete_topic(topic, cluster=cluster)
