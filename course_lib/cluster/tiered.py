@@ -67,7 +67,7 @@ class TieredCluster(KRaftCluster):
         return super().render_config(node) + "".join(f"{key}={value}\n" for key, value in where.items())
 
     def start_failure_hint(self, error: str) -> str:
-        if "RemoteStorageManager" in error or "remote" in error.lower():
+        if any(clue in error for clue in ("StorageManager", "RemoteLog", "remote")):
             return (f"; look at the remote.log.* and rsm.config.* lines in {self.nodes[0].config_file}, or rebuild "
                     f"the remote storage manager by deleting {tiered_storage_jar(quiet=True).parent}")
         return ""
