@@ -53,7 +53,8 @@ def tiers_text(topic: str, partition: int, cluster) -> str:
     local = [f"  {s.base_offset:020d}.log  {s.size:9,d} bytes  {s.state}" for s in segments(topic, partition, cluster)]
     remote = [f"  {s.file[:20]}-….log  {s.size:9,d} bytes" for s in remote_segments(topic, partition, cluster)]
     return "\n".join(["on the broker's disk:", *(local or ["  (none)"]),
-                      f"in the remote tier ({cluster.remote_dir.name}/{topic}-{partition}/):", *(remote or ["  (none)"])])
+                      f"in the remote tier ({cluster.remote_dir.name}/{topic}-{partition}/):",
+                      *(remote or ["  (none)"])])
 
 
 def _listed_offset(topic: str, partition: int, cluster, spec: str) -> int:
