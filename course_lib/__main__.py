@@ -25,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     logs.add_argument("node", type=int, metavar="N")
     logs.add_argument("-n", "--lines", type=int, default=40)
     commands.add_parser("setup", help="download the Kafka jars, and the Kafka Streams and Connect jars and "
-                                      "plugins of lessons 16 to 18 (done when needed)")
+                                      "plugins of lessons 16 to 18, and build lesson 23's remote storage manager "
+                                      "(done when needed)")
     for name, text in (("connect", "the Kafka Connect worker (lessons 17 and 18)"), ("postgres", "PostgreSQL (lesson 18)")):
         commands.add_parser(name, help=f"start, stop or show {text}").add_argument("action", choices=("up", "down",
                                                                                                       "status"))
@@ -91,9 +92,11 @@ def run(argv: list[str]) -> None:
     elif args.command == "logs":
         print(cluster.logs(args.node, args.lines))
     elif args.command == "setup":
-        from .toolchain.jars import ensure_jars
+        from .toolchain.jars import ensure_jars, tiered_storage_jar
         for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams", "connect", "connect-plugins"):
             print(ensure_jars(flavour))
+        if not args.zookeeper:  # Maven's build plugins reach ~/.m2 now, while Maven Central is reachable
+            print(tiered_storage_jar())
     elif args.command in ("connect", "postgres"):
         _beside_the_cluster(cluster, args.command, args.action, args.zookeeper)
     elif args.command == "tidy":

@@ -70,7 +70,7 @@ beside_lessons=(labs/2[0-9]_*/solution.ipynb)  # labs 20 on run in the lessons l
 lessons+=("${beside_lessons[@]}")
 labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} ${beside_lessons[*]} " == *" $path "* ]] || labs+=("$path"); done
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py"
-LESSON_LANE_TESTS="tests/security tests/labs/test_lab20.py tests/labs/test_lab21.py"
+LESSON_LANE_TESTS="tests/security tests/labs/test_lab20.py tests/labs/test_lab21.py tests/labs/test_lab23.py"
 ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/labs/test_lab17.py tests/labs/test_lab18.py tests/streams tests/connect"
 started=$(date +%s)
 if own_network true 2>/dev/null; then

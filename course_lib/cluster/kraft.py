@@ -131,10 +131,13 @@ class KRaftCluster(JvmCluster):
 
     def down(self, timeout: float = 30) -> None:
         """Stop what the course runs beside the brokers — lesson 16's Kafka Streams applications, lesson 17's
-        Connect worker, lesson 18's PostgreSQL, lesson 20's one-node cluster — then the cluster."""
-        from .listeners import ListenerLabCluster  # a KRaftCluster itself
+        Connect worker, lesson 18's PostgreSQL, lesson 20's and lesson 23's one-node clusters — then the cluster."""
+        from .listeners import ListenerLabCluster  # KRaftClusters themselves
+        from .tiered import TieredCluster
         if (self.home / "listeners").exists():
             ListenerLabCluster(self.home / "listeners").down(timeout)
+        if (self.home / "tiered").exists():
+            TieredCluster(self.home / "tiered").down(timeout)
         stop_streams_apps(self.home)
         stop_connect_worker(self.home)
         stop_postgres(self.home)

@@ -11,9 +11,10 @@ from course_lib.labs.student_copy import generate, student_source
 from course_lib.paths import REPO_ROOT
 
 # Lab 20's starts the secured cluster: tests/labs/test_lab20.py runs it, in the lane of lesson 20. Lab 21's runs in
-# tests/labs/test_lab21.py, beside the checks it exercises.
+# tests/labs/test_lab21.py, beside the checks it exercises; lab 23's, which starts the tiered-storage cluster, in
+# tests/labs/test_lab23.py.
 STUDENT_COPIES = sorted(path for path in (REPO_ROOT / "labs").glob("*/student.ipynb")
-                        if not path.parent.name.startswith(("20_", "21_")))
+                        if not path.parent.name.startswith(("20_", "21_", "23_")))
 
 
 def test_solution_regions_become_todo_and_hidden_tests_disappear():

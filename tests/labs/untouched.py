@@ -1,6 +1,7 @@
 """Run a lab's student copy as it is (nothing solved): every check must say "not yet", none may crash. Shared by
 test_labs.py (every lab but 20 and 21), test_lab20.py (lab 20 starts the secured cluster, so it runs beside lesson
-20) and test_lab21.py (lab 21's copy runs beside its checks)."""
+20), test_lab21.py (lab 21's copy runs beside its checks) and test_lab23.py (lab 23 starts the tiered-storage
+cluster)."""
 
 from pathlib import Path
 
