@@ -2,10 +2,10 @@
 # The whole test suite: install, then three lanes at once and a fourth after two of them, each on a course
 # cluster of its own, and stop every course process afterwards — even when a test fails.
 #   tests   — pytest over course_lib, on the cluster in .course/ (the one `make course` starts);
-#   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable), and labs 20 on, then
+#   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable), and labs 20 and 21, then
 #             the tests in $LESSON_LANE_TESTS (the secured cluster's, lab 20's and lab 21's);
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
-#             copy, and the tests of the ZooKeeper-mode cluster and lab 10): moved from the tests lane so the lanes
+#             copy, and the tests of the ZooKeeper-mode cluster, lab 10 and lab 23): moved from the tests lane so the lanes
 #             end together;
 #   ecosystem — lessons and labs 15 on (stream processing, Kafka Streams, Kafka Connect) the same way, then
 #             their tests ($ECOSYSTEM_LANE_TESTS), once the tests and labs lanes are done (beside them, four lanes
@@ -66,11 +66,11 @@ lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$
 
 ecosystem=(notebooks/1[5-9]_*.ipynb labs/1[5-9]_*/solution.ipynb)
 lessons=(); for path in notebooks/*.ipynb; do [[ " ${ecosystem[*]} " == *" $path "* ]] || lessons+=("$path"); done
-beside_lessons=(labs/2[0-9]_*/solution.ipynb)  # labs 20 on run in the lessons lane, which has room (the labs lane has not)
+beside_lessons=(labs/2[01]_*/solution.ipynb)  # labs 20 and 21 run in the lessons lane; labs 22 on in the labs lane
 lessons+=("${beside_lessons[@]}")
 labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} ${beside_lessons[*]} " == *" $path "* ]] || labs+=("$path"); done
-LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py"
-LESSON_LANE_TESTS="tests/security tests/labs/test_lab20.py tests/labs/test_lab21.py tests/labs/test_lab23.py"
+LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py tests/labs/test_lab23.py"
+LESSON_LANE_TESTS="tests/security tests/labs/test_lab20.py tests/labs/test_lab21.py"
 ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/labs/test_lab17.py tests/labs/test_lab18.py tests/streams tests/connect"
 started=$(date +%s)
 if own_network true 2>/dev/null; then

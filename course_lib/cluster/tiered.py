@@ -33,6 +33,7 @@ class TieredCluster(KRaftCluster):
 
     name = "tiered-storage cluster (Kafka 4.4, 1 node)"
     with_registry = False
+    with_metrics = False
     port_setting = controller_port_setting = PORT_SETTING
     teaching_overrides = {
         **ONE_NODE,
