@@ -93,7 +93,8 @@ def run(argv: list[str]) -> None:
         print(cluster.logs(args.node, args.lines))
     elif args.command == "setup":
         from .toolchain.jars import ensure_jars, tiered_storage_jar
-        for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "streams", "connect", "connect-plugins"):
+        for flavour in ("zookeeper",) if args.zookeeper else ("kraft", "jmx-exporter", "streams", "connect",
+                                                               "connect-plugins"):
             print(ensure_jars(flavour))
         if not args.zookeeper:  # Maven's build plugins reach ~/.m2 now, while Maven Central is reachable
             print(tiered_storage_jar())

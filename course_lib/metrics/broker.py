@@ -5,6 +5,7 @@ Each broker's JMX exporter (``course_lib/cluster/metrics_agent.py``) serves line
 keyed by the text left of the value, so what a student reads with ``curl`` is what they look up in Python.
 """
 
+import http.client
 import time
 import urllib.error
 import urllib.request
@@ -14,7 +15,27 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from ..errors import CourseError
 
-__all__ = ["Scrape", "metrics_url", "parse_metrics", "scrape", "scrape_broker"]
+__all__ = ["Scrape", "metrics_url", "parse_metrics", "scrape", "scrape_broker", "MESSAGES_IN", "BYTES_IN",
+           "BYTES_OUT", "PRODUCE_REQUESTS", "PRODUCE_P99", "PARTITIONS", "UNDER_REPLICATED", "ISR_SHRINKS",
+           "OFFLINE", "ACTIVE_CONTROLLER", "FENCED_BROKERS", "of_topic"]
+
+# The names the course reads (lesson 22, the dashboard's Metrics tab, lab 22), as the exporter's rules make them.
+MESSAGES_IN = "kafka_server_brokertopicmetrics_messagesin_total"          # records appended as leader (counter)
+BYTES_IN = "kafka_server_brokertopicmetrics_bytesin_total"                # bytes from producers, as sent (counter)
+BYTES_OUT = "kafka_server_brokertopicmetrics_bytesout_total"              # bytes to consumers (counter)
+PRODUCE_REQUESTS = "kafka_server_brokertopicmetrics_totalproducerequests_total"  # produce requests (counter)
+PRODUCE_P99 = 'kafka_network_requestmetrics_totaltimems_99thpercentile{request="Produce"}'  # ms (gauge)
+PARTITIONS = "kafka_server_replicamanager_partitioncount"                 # replicas on the broker (gauge)
+UNDER_REPLICATED = "kafka_server_replicamanager_underreplicatedpartitions"  # led here, ISR short (gauge)
+ISR_SHRINKS = "kafka_server_replicamanager_isrshrinks_total"              # shrinks this leader made (counter)
+OFFLINE = "kafka_controller_kafkacontroller_offlinepartitionscount"       # the active controller's count (gauge)
+ACTIVE_CONTROLLER = "kafka_controller_kafkacontroller_activecontrollercount"  # 1 on the active controller
+FENCED_BROKERS = "kafka_controller_kafkacontroller_fencedbrokercount"     # from each broker's metadata (gauge)
+
+
+def of_topic(name: str, topic: str) -> str:
+    """The key of counter ``name``'s per-topic line (``MESSAGES_IN``, ``BYTES_IN`` …) for ``topic`` (lesson 22)."""
+    return f'{name}{{topic="{topic}"}}'
 
 
 @dataclass(frozen=True)
@@ -52,7 +73,8 @@ def scrape(url: str, timeout: float = 2.0) -> dict[str, float] | None:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return parse_metrics(response.read().decode())
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    # Nothing listening, no answer in time, or an answer cut off (a broker killed while it answered): all silence.
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
         return None
 
 

@@ -8,12 +8,16 @@ restart (the new value is what was counted since), as Prometheus's ``rate()`` re
 
 import threading
 import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
 from .broker import Scrape, metrics_url, scrape
 
 __all__ = ["MetricsRecorder", "rate_between"]
+
+SCRAPE_TIMEOUT = 2.0  # s: a broker that answers later counts as silent in that round
 
 
 def rate_between(earlier: Scrape, later: Scrape, key: str) -> float | None:
@@ -28,35 +32,42 @@ def rate_between(earlier: Scrape, later: Scrape, key: str) -> float | None:
 
 class MetricsRecorder:
     """Scrapes each broker of ``cluster`` every ``interval`` s from ``start()`` to ``stop()`` (or a ``with`` block)
-    and keeps every scrape in ``scrapes``; a broker that does not answer is kept as a scrape without values
+    and keeps each round of scrapes in ``rounds`` (the last ``keep`` of them, if given); a broker that does not
+    answer is kept as a scrape without values. ``mark(name)`` notes a moment — a kill, a change — in ``marks``
     (lesson 22)."""
 
-    def __init__(self, cluster, interval: float = 1.0):
-        self.cluster = cluster
+    def __init__(self, cluster, interval: float = 1.0, keep: int | None = None):
         self.interval = interval
-        self.scrapes: list[Scrape] = []
-        self.started_at: float | None = None
+        self.rounds: deque[list[Scrape]] = deque(maxlen=keep)
+        self.marks: dict[str, float] = {}  # name → seconds since start()
+        self.started_at = time.time()
         self._urls = {node.node_id: metrics_url(node) for node in cluster.nodes}
+        self._pool = ThreadPoolExecutor(len(self._urls), thread_name_prefix="metrics-scrape")
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @property
+    def brokers(self) -> list[int]:
+        return list(self._urls)
 
     def start(self) -> "MetricsRecorder":
         """Scrape every broker once now (the baseline: what happens after ``start`` is in the rates), then every
         ``interval`` s in the background."""
         self.started_at = time.time()
         self._stop.clear()
-        self._round()
+        self.scrape_round()
         self._thread = threading.Thread(target=self._run, name="metrics-recorder", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop scraping, after one last round (so the last change is in)."""
+        """Stop scraping — after one last round if it was recording, so the last change is in — for good."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-            self._round()
+            self.scrape_round()
+        self._pool.shutdown(wait=False)
 
     def __enter__(self) -> "MetricsRecorder":
         return self.start()
@@ -68,16 +79,25 @@ class MetricsRecorder:
         began = time.monotonic()
         while not self._stop.wait(max(0.0, self.interval - (time.monotonic() - began))):
             began = time.monotonic()
-            self._round()
+            self.scrape_round()
 
-    def _round(self) -> None:
+    def scrape_round(self) -> list[Scrape]:
+        """Scrape every broker at once, keep the round and return it (the dashboard's Metrics tab calls it itself)."""
         at = time.time()  # one time per round: the brokers' rows line up
-        for broker, url in self._urls.items():
-            self.scrapes.append(Scrape(at, broker, scrape(url, timeout=2.0)))
+        answers = self._pool.map(lambda url: scrape(url, timeout=SCRAPE_TIMEOUT), self._urls.values())
+        scraped = [Scrape(at, broker, values) for broker, values in zip(self._urls, answers)]
+        self.rounds.append(scraped)
+        return scraped
+
+    def mark(self, name: str) -> float:
+        """Note that ``name`` (a kill, a change of settings) happens now; returns the seconds since ``start()``."""
+        self.marks[name] = time.time() - self.started_at
+        return self.marks[name]
 
     def of_broker(self, broker: int) -> list[Scrape]:
         """Broker ``broker``'s scrapes, oldest first."""
-        return [s for s in list(self.scrapes) if s.broker == broker]
+        position = self.brokers.index(broker)
+        return [scraped[position] for scraped in list(self.rounds)]
 
     def series(self, key: str, rate: bool = False) -> dict[int, list[tuple[float, float | None]]]:
         """{broker: [(unix time, value)]} of metric ``key`` — its per-second rate with ``rate=True`` (a counter's);

@@ -30,29 +30,20 @@ def scratch_cluster(tmp_path) -> KRaftCluster:
                         metrics_ports=tuple(ports[6:]))
 
 
-def test_a_taken_port_is_named_with_its_process_and_setting(tmp_path):
+@pytest.mark.parametrize("node_index, port_of, setting", [(1, "port", "COURSE_BROKER_PORTS"),
+                                                         (2, "metrics_port", "COURSE_METRICS_PORTS")])
+def test_a_taken_port_is_named_with_its_process_and_setting(tmp_path, node_index, port_of, setting):
     cluster = scratch_cluster(tmp_path)
+    taken = getattr(cluster.nodes[node_index], port_of)
     with socket.socket() as squatter:
-        squatter.bind(("127.0.0.1", cluster.nodes[1].port))
+        squatter.bind(("127.0.0.1", taken))
         squatter.listen()
         with pytest.raises(CourseError) as error:
             cluster.up(quiet=True)
     message = str(error.value)
-    assert f"Port {cluster.nodes[1].port}" in message
+    assert f"Port {taken} (broker {node_index + 1})" in message
     assert f"process {os.getpid()}" in message
-    assert "COURSE_BROKER_PORTS" in message
-    assert not any(node.process.alive for node in cluster.nodes)
-
-
-def test_a_taken_metrics_port_is_named_with_its_setting(tmp_path):
-    cluster = scratch_cluster(tmp_path)
-    with socket.socket() as squatter:
-        squatter.bind(("127.0.0.1", cluster.nodes[2].metrics_port))
-        squatter.listen()
-        with pytest.raises(CourseError) as error:
-            cluster.up(quiet=True)
-    assert f"Port {cluster.nodes[2].metrics_port} (broker 3)" in str(error.value)
-    assert "COURSE_METRICS_PORTS" in str(error.value)
+    assert setting in message
     assert not any(node.process.alive for node in cluster.nodes)
 
 

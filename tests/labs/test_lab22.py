@@ -72,11 +72,11 @@ def outage(lab):
 
 
 def silent_first(recorder):
-    partitions = recorder.frame("kafka_server_replicamanager_partitioncount")
-    for seconds, row in partitions.iterrows():
-        silent = row[row.isna()]
-        if len(silent):
-            return int(silent.index[0].removeprefix("broker ")), float(seconds)
+    """The solution's: the first broker silent three rounds in a row, and when."""
+    silent = recorder.frame("kafka_server_replicamanager_partitioncount").isna()
+    lasting = silent & silent.shift(-1, fill_value=True) & silent.shift(-2, fill_value=True)
+    seconds = lasting.any(axis=1).idxmax()
+    return int(lasting.loc[seconds].idxmax().removeprefix("broker ")), float(seconds)
 
 
 def most_under_replicated(recorder):
@@ -119,11 +119,13 @@ def changes(lab, cluster):
 
 
 def per_record(recorder, topic, metric):
+    """``metric`` per record appended, before and after the change (a second's margin each side)."""
     def per_second(name):
         return recorder.frame(LINE.format(name, f'{{topic="{topic}"}}'), rate=True).sum(axis=1)
     records, counted = per_second("messagesin"), per_second(metric)
-    middle = (records.index[0] + records.index[-1]) / 2
-    return [counted[half].sum() / records[half].sum() for half in (records.index < middle - 1, records.index > middle + 1)]
+    change = recorder.marks["change"]
+    halves = (records.index < change - 1, records.index > change + 1)
+    return [counted[half].sum() / records[half].sum() for half in halves]
 
 
 def by_requests(recorder, topic):

@@ -61,7 +61,8 @@ def assert_every_tab_fits(page, state: str) -> None:
 @pytest.mark.last  # kills a broker, whose restart is slow on a busy machine
 def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
     """Lesson 06's view follows a kill; it and the dashboard's tabs fit a 1400-px JupyterLab throughout (issue 17):
-    every broker up, one down but still registered (the widest badges), and after its leaderships moved."""
+    every broker up, and one down after its leaderships moved. (Down but still registered, the widest badges, lasts
+    only until the broker is fenced, 7-9 s: test_the_widest_broker_states_fit shows it without a race.)"""
     topic = make_topic("browser-replication", partitions=3)
     write_notebook(lab.root / "replication.ipynb", [
         "from course_lib.views import dashboard, replication_view",
@@ -90,16 +91,6 @@ def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
             lab.screenshot(page, "replication-2-broker-down.png")
             # The 3 s target is measured by benchmarks/widgets.py; here only "promptly", so a busy CI machine passes.
             assert seen_after < 10, f"the kill showed up after {seen_after:.1f} s"
-            page.wait_for_function(f"""() => {{
-                const table = document.querySelector('{IN_TAB}');
-                const header = table && table.querySelector('th[data-broker="{victim}"][data-alive=false]');
-                return header && header.textContent.includes('still registered')
-                       && table.querySelector('tr[data-status=leader-down]') !== null
-                       && document.querySelector('[data-view=broker-strip] [data-broker="{victim}"][data-alive=false]');
-            }}""", timeout=10_000)
-            assert_fits(page, "the views with a broker down but still registered")
-            scroll_to(page, "[data-view=broker-strip]")
-            lab.screenshot(page, "dashboard-down-1-still-registered.png")
             page.wait_for_function(f"""() => [...document.querySelectorAll('table[data-view=replication]')].every(t => {{
                 const rows = [...t.querySelectorAll('tr[data-partition]')];
                 return rows.length === 3 && rows.every(r => r.dataset.leader !== '{victim}' && r.dataset.leader !== 'none'
@@ -114,6 +105,37 @@ def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
             cluster.start_broker(victim, timeout=300)
         page.wait_for_function(f"() => document.querySelectorAll('{ALONE} th[data-broker][data-alive=true]').length === 3",
                                timeout=60_000)
+    page.close()
+
+
+def test_the_widest_broker_states_fit(lab):
+    """The dashboard's cluster tab and broker strip at their widest — a broker down but still registered, its
+    partitions' leader down, one under-replicated, one offline — fit a 1400-px JupyterLab (issue 17)."""
+    write_notebook(lab.root / "widest.ipynb", [
+        "import ipywidgets as widgets\n"
+        "from course_lib.views.dashboard import render_broker_strip\n"
+        "from course_lib.views.replication import render_replication\n"
+        "from course_lib.views.snapshots import BrokerState, ClusterSnapshot, PartitionState\n"
+        "from course_lib.views.style import STYLESHEET",
+        "brokers = (BrokerState(1, 9092, True, True, True), BrokerState(2, 9093, False, True, False),\n"
+        "           BrokerState(3, 9094, True, True, False))\n"
+        "partitions = (PartitionState('orders', 0, 2, (2, 1, 3), (2, 1, 3)),\n"
+        "              PartitionState('orders', 1, 1, (1, 2, 3), (1, 3)), PartitionState('orders', 2, None, (2,), ()))\n"
+        "snapshot = ClusterSnapshot(0, brokers, partitions, topics=('orders',))\n"
+        "cluster_tab = widgets.VBox([widgets.HTML(STYLESHEET), widgets.HTML(render_replication(snapshot))])\n"
+        "cluster_tab.add_class('course-view')  # as a live view's box\n"
+        "tabs = widgets.Tab(children=[cluster_tab] + [widgets.HTML('')] * 8,\n"
+        "                   titles=['Cluster', 'Group', 'Offsets & log', 'Throughput', 'Metrics', 'Partitioner',\n"
+        "                           'Registry', 'Connect', 'Instructor'])\n"
+        "widgets.VBox([widgets.HTML(render_broker_strip(snapshot)), tabs])",
+    ])
+    page = lab.open("widest.ipynb", width=NARROW)
+    with evidence_on_failure(lab, page, "widest"):
+        lab.run_all(page)
+        page.wait_for_selector(f"{IN_TAB} tr[data-status=leader-down]")
+        assert "still registered" in page.locator(f"{IN_TAB} th[data-broker='2']").inner_text()
+        assert_fits(page, "the cluster tab with a broker down but still registered")
+        lab.screenshot(page, "dashboard-down-1-still-registered.png")
     page.close()
 
 
