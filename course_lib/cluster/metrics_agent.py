@@ -25,4 +25,7 @@ def metrics_ports() -> tuple[int, ...]:
 def agent_jvm_args(port: int) -> list[str]:
     """The JVM argument that attaches the exporter, serving on 127.0.0.1:``port`` only (course machinery)."""
     agent = next(ensure_jars("jmx-exporter", quiet=True).glob("jmx_prometheus_javaagent-*.jar"))
-    return [f"-javaagent:{agent}=127.0.0.1:{port}:{RULES}"]
+    # Only Kafka's series: the agent's own JVM metrics (threads, memory pools, GC: ~200 series) would be collected
+    # on every scrape, and their garbage is most of what the exporter adds to a broker's memory.
+    return ["-Dio.prometheus.exporter.filter.metricNameMustStartWith=kafka_",
+            f"-javaagent:{agent}=127.0.0.1:{port}:{RULES}"]

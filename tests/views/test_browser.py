@@ -109,8 +109,9 @@ def test_replication_view_follows_a_broker_kill(cluster, link, lab, make_topic):
 
 
 def test_the_widest_broker_states_fit(lab):
-    """The dashboard's cluster tab and broker strip at their widest — a broker down but still registered, its
-    partitions' leader down, one under-replicated, one offline — fit a 1400-px JupyterLab (issue 17)."""
+    """The dashboard's cluster tab and broker strip in the widest state a kill passes through — a broker down but
+    still registered, the partition it leads "leader down — election pending", the ISRs still whole until it is
+    fenced — fit a 1400-px JupyterLab (issue 17)."""
     write_notebook(lab.root / "widest.ipynb", [
         "import ipywidgets as widgets\n"
         "from course_lib.views.dashboard import render_broker_strip\n"
@@ -119,8 +120,9 @@ def test_the_widest_broker_states_fit(lab):
         "from course_lib.views.style import STYLESHEET",
         "brokers = (BrokerState(1, 9092, True, True, True), BrokerState(2, 9093, False, True, False),\n"
         "           BrokerState(3, 9094, True, True, False))\n"
-        "partitions = (PartitionState('orders', 0, 2, (2, 1, 3), (2, 1, 3)),\n"
-        "              PartitionState('orders', 1, 1, (1, 2, 3), (1, 3)), PartitionState('orders', 2, None, (2,), ()))\n"
+        "partitions = (PartitionState('orders', 0, 2, (2, 1, 3), (2, 1, 3)),  # its leader down, not yet fenced\n"
+        "              PartitionState('orders', 1, 1, (1, 2, 3), (1, 2, 3)),\n"
+        "              PartitionState('orders', 2, 3, (3, 1, 2), (3, 1, 2)))\n"
         "snapshot = ClusterSnapshot(0, brokers, partitions, topics=('orders',))\n"
         "cluster_tab = widgets.VBox([widgets.HTML(STYLESHEET), widgets.HTML(render_replication(snapshot))])\n"
         "cluster_tab.add_class('course-view')  # as a live view's box\n"
