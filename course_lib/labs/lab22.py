@@ -29,6 +29,7 @@ from collections.abc import Callable
 from confluent_kafka import Producer
 
 from ..clients.admin import create_topic, delete_topic
+from ..clients.produce import produce
 from ..connection import client_config
 from ..errors import CourseError
 from ..metrics.broker import MESSAGES_IN, UNDER_REPLICATED, metrics_url, of_topic, scrape_broker
@@ -78,16 +79,6 @@ def _second_of_recording(cluster) -> MetricsRecorder:
 
 # -- task 1 ------------------------------------------------------------------------------------------------------
 
-def _write(cluster, topic: str, count: int) -> None:
-    """Write ``count`` keyed records and wait for every ack: the counts compared are then final."""
-    producer = Producer(client_config(cluster.bootstrap_servers, acks="all"))
-    for n in range(count):
-        producer.produce(topic, key=f"sensor-{n}", value=f"reading {n}")
-    if producer.flush(60):
-        raise CourseError(f"the check could not write its records to {topic} within 60 s; check the cluster with "
-                          "`python -m course_lib status`.")
-
-
 def _learners_counts(messages_in: Callable, urls: dict[int, str], topic: str) -> dict[int, float]:
     """What the learner's function says for each broker; anything but a number is a not-yet verdict."""
     counts = {}
@@ -112,8 +103,9 @@ def task1(lab, messages_in: Callable) -> str:
     try:
         before = _learners_counts(messages_in, urls, topic)
         truth_before = {b: scrape_broker(cluster, b).get(of_topic(MESSAGES_IN, topic)) or 0 for b in urls}
-        _write(cluster, topic, RECORDS)
-        _write(cluster, decoy, 50)
+        for name, count in ((topic, RECORDS), (decoy, 50)):  # every ack awaited: the counts compared are final
+            produce(name, [(f"sensor-{n}", f"reading {n}") for n in range(count)], cluster=cluster, timeout=60,
+                    acks="all")
         after = _learners_counts(messages_in, urls, topic)
         truth = {b: (scrape_broker(cluster, b).get(of_topic(MESSAGES_IN, topic)) or 0) - truth_before[b]
                  for b in urls}

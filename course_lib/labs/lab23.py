@@ -21,8 +21,9 @@ import uuid
 from collections.abc import Callable
 
 from confluent_kafka import Producer
-from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
+from confluent_kafka.admin import AdminClient, NewTopic
 
+from ..clients.admin import delete_topic, list_topics, topic_config
 from ..cluster.tiered import TieredCluster
 from ..errors import CourseError
 from ..log.retention import segments
@@ -73,19 +74,17 @@ class _Topic:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.name in self.admin.list_topics(timeout=10).topics:
-            self.admin.delete_topics([self.name])[self.name].result()
+        delete_topic(self.name, cluster=self.cluster)
 
     def configs(self) -> dict[str, str] | None:
         """The topic's configs, or None when there is no such topic: asked again for up to ``SEEN_WITHIN`` s, as
         the broker lists a new topic a moment after the controller made it."""
         try:
-            poll_until(lambda: self.name in self.admin.list_topics(timeout=10).topics,
-                       f"the broker to list {self.name}", timeout=SEEN_WITHIN, every=0.25)
+            poll_until(lambda: self.name in list_topics(self.cluster), f"the broker to list {self.name}",
+                       timeout=SEEN_WITHIN, every=0.25)
         except CourseError:
             return None
-        resource = ConfigResource("topic", self.name)
-        return {key: entry.value for key, entry in self.admin.describe_configs([resource])[resource].result().items()}
+        return topic_config(self.name, cluster=self.cluster, only_changed=False)
 
     def fill(self) -> list[bytes]:
         """Write ``RECORDS`` values that do not compress; return them in order."""
