@@ -10,19 +10,36 @@ import os
 from confluent_kafka.admin import AdminClient
 
 from .cluster import course_cluster
+from .cluster.shared import SharedCluster
 from .connection import client_config
 from .errors import CourseError
+from .profile import active_profile
 from .tidy import counted, delete_created, find_leftovers
 
 __all__ = ["clean_up", "cluster_or_course", "connect"]
 
 
-def connect(autostart: bool | None = None, quiet: bool = False):
+_shared: SharedCluster | None = None  # the shared cluster this kernel reached, so helpers do not ask again
+
+
+def connect(autostart: bool | None = None, quiet: bool = False, local_only: str | None = None):
     """The course cluster, ready; started (and waited for) when none of its brokers runs.
 
     A cluster with *some* brokers down is attached as it is: a lesson that just killed a broker must
     not see a helper bring it back behind its back. ``cluster.up()`` starts the missing ones.
+
+    Under a connection profile (``course_lib.profile``) it is the class's shared cluster instead; a lesson that
+    needs this machine's cluster says why in ``local_only`` and stops there with that sentence.
     """
+    global _shared
+    profile = active_profile()
+    if profile:
+        if _shared is None or _shared.profile != profile:
+            _shared = SharedCluster(profile).up(quiet=quiet)
+        if local_only:
+            _shared.require_local(local_only)
+        remember_what_exists(_shared)
+        return _shared
     if autostart is None:
         autostart = os.environ.get("COURSE_AUTOSTART", "1") not in ("0", "false", "no")
     cluster = course_cluster()

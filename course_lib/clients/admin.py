@@ -14,6 +14,7 @@ from ..connection import client_config, reason
 from ..errors import CourseError
 from ..session import cluster_or_course
 from ..waiting import poll_until
+from ..profile import namespaced
 
 __all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "topic_id",
            "partition_leader",
@@ -116,12 +117,14 @@ def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> N
     cluster = cluster_or_course(cluster)
 
     def listed_by() -> dict[int, bool]:
-        """For each running broker: whether it lists the topic, asked of a client that knows only that broker."""
+        """For each running broker: whether it lists the topic, asked of a client that knows only that broker.
+        (A shared cluster is asked through its bootstrap address only: its brokers' own are not ours to know.)"""
+        addresses = ({node.node_id: f"localhost:{node.port}" for node in cluster.nodes if node.process.alive}
+                     if cluster.local else {0: cluster.bootstrap_servers})
         seen = {}
-        for node in cluster.nodes:
-            if node.process.alive:
-                topic = AdminClient(client_config(f"localhost:{node.port}")).list_topics(timeout=5).topics.get(name)
-                seen[node.node_id] = topic is not None and topic.error is None and bool(topic.partitions)
+        for node_id, address in addresses.items():
+            topic = AdminClient(client_config(address)).list_topics(timeout=5).topics.get(name)
+            seen[node_id] = topic is not None and topic.error is None and bool(topic.partitions)
         return seen
 
     poll_until(listed_by, f"every broker to {'list' if present else 'forget'} topic {name!r}", timeout,
@@ -235,7 +238,7 @@ def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
     """
     from confluent_kafka import Consumer
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    with Consumer(client_config(cluster_or_course(cluster).bootstrap_servers, group_id="course-watermarks")) as consumer:
+    with Consumer(client_config(cluster_or_course(cluster).bootstrap_servers, group_id=namespaced("course-watermarks"))) as consumer:
         return ask_watermarks(consumer, topic, partitions)
 
 

@@ -14,13 +14,14 @@ from ..connection import client_config
 from ..errors import CourseError
 from .records import Record, from_message
 from ..session import cluster_or_course
+from ..profile import namespaced
 
 __all__ = ["consume", "consumer", "fresh_group_id", "read_partition"]
 
 
 def fresh_group_id(prefix: str = "course") -> str:
     """A group id no earlier run has used, so no old commits apply (lesson 04)."""
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+    return namespaced(f"{prefix}-{uuid.uuid4().hex[:8]}")
 
 
 def consumer(group_id: str | None = None, cluster=None, **config) -> Consumer:

@@ -13,6 +13,7 @@ from .admin import committed_offsets, describe_topic, watermarks
 from ..connection import client_config, reason
 from ..errors import CourseError
 from ..session import cluster_or_course
+from ..profile import namespaced
 
 __all__ = ["PartitionLag", "lag", "total_lag", "offsets_for_time"]
 
@@ -53,7 +54,7 @@ def offsets_for_time(topic: str, timestamp_ms: int, cluster=None) -> dict[int, i
     """
     bootstrap = cluster_or_course(cluster).bootstrap_servers
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    with Consumer(client_config(bootstrap, group_id="course-offsets-for-time", enable_auto_commit=False)) as client:
+    with Consumer(client_config(bootstrap, group_id=namespaced("course-offsets-for-time"), enable_auto_commit=False)) as client:
         try:
             found = client.offsets_for_times([TopicPartition(topic, p, timestamp_ms) for p in partitions],
                                              timeout=10)

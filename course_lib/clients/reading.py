@@ -20,6 +20,7 @@ from ..connection import client_config
 from ..errors import CourseError
 from .records import Record, from_message
 from ..session import cluster_or_course
+from ..profile import namespaced
 
 __all__ = ["read_all"]
 
@@ -29,7 +30,7 @@ SETTLE_SECONDS = 3.0
 def _watermarks(topic: str, partitions: list[int], cluster) -> dict[int, tuple[int, int]]:
     """``{partition: (log start, high watermark)}``, asked as read_uncommitted: a read_committed client's
     "high" is the last stable offset instead."""
-    with Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
+    with Consumer(client_config(cluster.bootstrap_servers, group_id=namespaced(f"read-all-{uuid.uuid4().hex[:8]}"),
                                 isolation_level="read_uncommitted")) as probe:
         return ask_watermarks(probe, topic, partitions)
 
@@ -45,7 +46,7 @@ def read_all(topic: str, isolation_level: str = "read_uncommitted", cluster=None
                           "use 'read_committed' or 'read_uncommitted'.")
     cluster = cluster_or_course(cluster)
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
-    with Consumer(client_config(cluster.bootstrap_servers, group_id=f"read-all-{uuid.uuid4().hex[:8]}",
+    with Consumer(client_config(cluster.bootstrap_servers, group_id=namespaced(f"read-all-{uuid.uuid4().hex[:8]}"),
                                 enable_auto_commit=False, isolation_level=isolation_level,
                                 enable_partition_eof=True)) as consumer:
         marks = _watermarks(topic, partitions, cluster)

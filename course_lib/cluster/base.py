@@ -110,10 +110,27 @@ class Cluster(ABC):
     nodes: list
     admin_settings: dict = {}  # what the course's own clients add to get in (the secured cluster's: lesson 20)
 
+    local = True  # the course's own processes on this machine; a class's shared cluster is not (cluster.shared)
+    namespace = ""  # what starts every name the student makes on a shared cluster
+
     # -- shared controls ---------------------------------------------------------------------
     @property
     def bootstrap_servers(self) -> str:
         return ",".join(f"localhost:{node.port}" for node in self.nodes)
+
+    def client_config(self) -> dict:
+        """What a client needs to reach this cluster: ``bootstrap.servers``, plus a shared cluster's security
+        settings (lesson 01). Add your own settings to it: ``Producer({**cluster.client_config(), "acks": "all"})``."""
+        return {"bootstrap.servers": self.bootstrap_servers}
+
+    def namespaced(self, base: str) -> str:
+        """The name to use for topic, group or transactional id ``base``: ``base`` itself here; on a class's shared
+        cluster, ``base`` in the student's namespace (lesson 01)."""
+        return base
+
+    def require_local(self, what: str) -> None:
+        """Nothing here; on a shared cluster, a one-sentence error saying that ``what`` needs this machine's
+        cluster (course machinery)."""
 
     def node(self, node_id: int):
         for node in self.nodes:

@@ -25,6 +25,7 @@ from ..connection import client_config, reason
 from ..errors import CourseError
 from .groups import ConsumerRun, Group
 from ..session import cluster_or_course
+from ..profile import namespaced
 
 __all__ = ["ProducerRun", "ConsumerRun", "payloads", "measure_producer", "sweep_producer", "measure_consumers",
            "consumer_scaling", "producer_performance", "parse_producer_performance", "runs_table",
@@ -166,7 +167,7 @@ def measure_consumers(topic: str, consumers: int, expected: int, cluster=None, t
     a ``groups.Group``) and time it from the first record received to the last."""
     if consumers < 1:
         raise CourseError("A consumer group needs at least one consumer; pass consumers=1 or more.")
-    with Group(topic, group_id=f"perf-{uuid.uuid4().hex[:8]}", cluster=cluster, enable_auto_commit=False,
+    with Group(topic, group_id=namespaced(f"perf-{uuid.uuid4().hex[:8]}"), cluster=cluster, enable_auto_commit=False,
                fetch_wait_max_ms=50) as group:
         group.start(consumers)
         try:

@@ -7,6 +7,7 @@ solution run by the test suite): ``lab.topic("orders")`` → ``"lab02-orders-3f9
 
 import uuid
 
+from ..profile import namespaced
 from .verdict import Verdict
 
 __all__ = ["Lab"]
@@ -22,11 +23,11 @@ class Lab:
 
     def topic(self, name: str) -> str:
         """This attempt's name for topic ``name``."""
-        return f"lab{self.number}-{name}-{self.run_id}"
+        return namespaced(f"lab{self.number}-{name}-{self.run_id}")
 
     def group(self, name: str) -> str:
         """This attempt's name for consumer group ``name``."""
-        return f"lab{self.number}-{name}-{self.run_id}"
+        return namespaced(f"lab{self.number}-{name}-{self.run_id}")
 
     def record(self, verdict: Verdict) -> Verdict:
         """Keep ``verdict`` (the latest per task) and return it, so a check cell displays it."""

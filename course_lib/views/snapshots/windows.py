@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from confluent_kafka import OFFSET_BEGINNING, Consumer, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
 
 from ...connection import client_config, reason
+from ...profile import namespaced
 
 __all__ = ["WindowCount", "WindowsSnapshot", "WindowReader"]
 
@@ -46,7 +47,7 @@ class WindowReader:
     def __init__(self, link, counts: str, source: str, group: str, field_name: str, grace_ms: int):
         self.link, self.counts, self.source, self.group = link, counts, source, group
         self.field_name, self.grace_ms = field_name, grace_ms
-        config = client_config(link.cluster.bootstrap_servers, group_id=f"course-windows-view-{counts}",
+        config = client_config(link.cluster.bootstrap_servers, group_id=namespaced(f"course-windows-view-{counts}"),
                                enable_auto_commit=False, isolation_level="read_committed")
         self._consumers = {topic: Consumer(config) for topic in (counts, source)}
         self._assigned: set[str] = set()
