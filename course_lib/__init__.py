@@ -12,6 +12,7 @@ import sys
 sys.modules.setdefault("rfc3987_syntax", None)
 
 from .errors import CourseError  # noqa: E402 - after the line above
+from .profile import active_profile  # noqa: E402
 from .session import clean_up, connect  # noqa: E402
 
 __all__ = ["CourseError", "clean_up", "connect"]
@@ -33,3 +34,26 @@ def _show_course_errors_briefly() -> None:
 
 
 _show_course_errors_briefly()
+
+
+def _register_local_only_magic() -> None:
+    """In IPython, ``%%local_only <what it does>`` atop a cell runs the cell on the course's own cluster and, on a
+    class's shared cluster (``course_lib.profile``), skips it with one sentence: a lesson's parts that need this
+    machine's brokers (their files, their processes) stay in the lesson without stopping it there."""
+    try:
+        ip = get_ipython()  # noqa: F821 — defined only inside IPython
+    except NameError:
+        return
+
+    def local_only(line: str, cell: str) -> None:
+        profile = active_profile()
+        if profile is None:
+            ip.run_cell(cell, store_history=False).raise_error()
+            return
+        print(f"Skipped on the shared cluster of {profile.source}: this cell {line.strip() or 'needs this machine'}"
+              ", which needs the course's own cluster on this machine.")
+
+    ip.register_magic_function(local_only, magic_kind="cell")
+
+
+_register_local_only_magic()
