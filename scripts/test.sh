@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: install, then three lanes at once and a fourth after two of them, each on a course
+# The whole test suite: install, then three lanes at once and two more after two of them, each on a course
 # cluster of its own, and stop every course process afterwards — even when a test fails.
 #   tests   — pytest over course_lib, on the cluster in .course/ (the one `make course` starts);
 #   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable), and labs 20 and 21, then
@@ -9,7 +9,10 @@
 #             end together;
 #   ecosystem — lessons and labs 15 on (stream processing, Kafka Streams, Kafka Connect) the same way, then
 #             their tests ($ECOSYSTEM_LANE_TESTS), once the tests and labs lanes are done (beside them, four lanes
-#             on two cores made lessons fail by chance).
+#             on two cores made lessons fail by chance);
+#   class   — beside the ecosystem lane: the secured cluster as a class's shared cluster, a student provisioned on it
+#             (`python -m course_lib class provision`), lessons 01-09 and their lab solutions once under that
+#             student's profile, then $CLASS_LANE_TESTS (provisioning, grading, two students at once).
 # The lessons, labs and ecosystem lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its
 # own: its own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no
 # `unshare`), the notebooks run after the tests, on the same cluster.
@@ -24,7 +27,8 @@ mkdir -p test-artifacts
 rm -f test-artifacts/*.xml test-artifacts/other-lanes-done  # the JUnit reports benchmarks/suite_times.py reads: this run's only
 
 stop_everything() {  # pids are global, so this also stops what the lanes started inside their namespaces
-  for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs" "$PWD/.course/lanes/ecosystem"; do
+  for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs" "$PWD/.course/lanes/ecosystem" \
+              "$PWD/.course/lanes/class"; do
     COURSE_HOME="$home" $py -m course_lib down >/dev/null 2>&1
     COURSE_HOME="$home" $py -m course_lib down --zookeeper >/dev/null 2>&1
     COURSE_HOME="$home" $py -m course_lib down --secure >/dev/null 2>&1
@@ -53,14 +57,27 @@ run_twice() {  # run_twice NOTEBOOK... — start the cluster, then nbval over th
   fi
 }
 
+run_as_a_student() {  # run_as_a_student NOTEBOOK... — the class lane (issue 18): the secured cluster as a class's
+  # shared cluster, one student provisioned on it, the notebooks once under that student's profile, then the lane tests
+  local nbval=(--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15 -q) began=$(date +%s)
+  $py -m course_lib up --secure >/dev/null || return 1
+  printf 'student\nana\n' >"$COURSE_HOME/roster.csv"
+  $py -m course_lib class provision "$COURSE_HOME/roster.csv" --secure --out "$COURSE_HOME/profiles" || return 1
+  COURSE_PROFILE="$COURSE_HOME/profiles/ana.properties" \
+    $py -m pytest "$@" "${nbval[@]}" --junitxml="test-artifacts/$LANE-pass1.xml" || return 1
+  echo "The notebooks as student ana done after $(( $(date +%s) - began )) s."
+  $py -m pytest $LANE_TESTS --durations=15 -q --junitxml="test-artifacts/$LANE-tests.xml" || return 1
+  echo "Lane tests done after $(( $(date +%s) - began )) s."
+}
+
 own_network() {  # run "$@" with a loopback of its own (root: plain unshare; others: in a user namespace)
   local as_user=(); [ "$(id -u)" = 0 ] || as_user=(--map-root-user)
   unshare --net "${as_user[@]}" bash -c 'ip link set lo up && exec "$@"' own-network "$@"
 }
 
-lane() {  # lane NAME NOTEBOOK... — run_twice in the background (its pid in \$!), on a cluster of its own
+lane() {  # lane NAME NOTEBOOK... — run_twice (or $RUNNER) in the background (its pid in \$!), on a cluster of its own
   local name=$1; shift
-  (LANE=$name COURSE_HOME="$PWD/.course/lanes/$name" own_network bash -c 'run_twice "$@"' "$name" "$@" \
+  (LANE=$name COURSE_HOME="$PWD/.course/lanes/$name" own_network bash -c "${RUNNER:-run_twice}"' "$@"' "$name" "$@" \
      >"test-artifacts/$name-lane.log" 2>&1) &
 }
 
@@ -69,6 +86,9 @@ lessons=(); for path in notebooks/*.ipynb; do [[ " ${ecosystem[*]} " == *" $path
 beside_lessons=(labs/2[01]_*/solution.ipynb)  # labs 20 and 21 run in the lessons lane; labs 22 on in the labs lane
 lessons+=("${beside_lessons[@]}")
 labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} ${beside_lessons[*]} " == *" $path "* ]] || labs+=("$path"); done
+# The class lane: lessons 01-09 and their labs as a student of a class on a shared (here: the secured) cluster.
+as_a_student=(notebooks/0[1-9]_*.ipynb labs/0[1-9]_*/solution.ipynb)
+CLASS_LANE_TESTS="tests/classroom"
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py tests/labs/test_lab23.py"
 LESSON_LANE_TESTS="tests/security tests/labs/test_lab20.py tests/labs/test_lab21.py"
 ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/labs/test_lab17.py tests/labs/test_lab18.py tests/streams tests/connect"
@@ -87,9 +107,12 @@ if own_network true 2>/dev/null; then
   touch test-artifacts/other-lanes-done  # the lessons lane's restart benchmark waits for it
   # Not beside the other three: four lanes at once on two cores made lessons 06 and 07 fail by chance (run T).
   LANE_TESTS=$ECOSYSTEM_LANE_TESTS lane ecosystem "${ecosystem[@]}"; ecosystem_lane=$!
+  export -f run_as_a_student
+  LANE_TESTS=$CLASS_LANE_TESTS RUNNER=run_as_a_student lane class "${as_a_student[@]}"; class_lane=$!
   wait $ecosystem_lane; ecosystem_rc=$?
+  wait $class_lane; class_rc=$?
   wait $lessons_lane; lessons_rc=$?
-  for name in lessons labs ecosystem; do echo "=== the $name lane (test-artifacts/$name-lane.log)"; cat "test-artifacts/$name-lane.log"; done
+  for name in lessons labs ecosystem class; do echo "=== the $name lane (test-artifacts/$name-lane.log)"; cat "test-artifacts/$name-lane.log"; done
 else
   echo "No network namespaces here (unshare): the notebooks run after the tests, on the same cluster."
   $py -m course_lib up
@@ -98,8 +121,9 @@ else
   touch test-artifacts/other-lanes-done  # nothing else runs now: the labs' restart benchmark need not wait
   LANE=ecosystem run_twice "${ecosystem[@]}"; ecosystem_rc=$?
   LANE=labs RESTART_BENCHMARK=1 run_twice "${labs[@]}"; labs_rc=$?
+  LANE=class LANE_TESTS=$CLASS_LANE_TESTS run_as_a_student "${as_a_student[@]}"; class_rc=$?
 fi
 $py benchmarks/suite_times.py test-artifacts
 echo "Suite done after $(( $(date +%s) - started )) s: tests exit $tests_rc, lessons exit $lessons_rc, labs exit" \
-     "$labs_rc, ecosystem exit $ecosystem_rc."
-[ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ] && [ "$ecosystem_rc" = 0 ]
+     "$labs_rc, ecosystem exit $ecosystem_rc, class exit $class_rc."
+[ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ] && [ "$ecosystem_rc" = 0 ] && [ "$class_rc" = 0 ]
