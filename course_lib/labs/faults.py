@@ -72,6 +72,7 @@ class _Run:
     def __init__(self, crash_after: int | None, on_produce: bool, on_commit: bool):
         self.crash_after, self.on_produce, self.on_commit = crash_after, on_produce, on_commit
         self.handed_out, self.crashed, self.produced_while_due = 0, False, False
+        self.commits = 0  # the job's own consumer.commit() calls
         self.idle_since: float | None = None
         self.deadline = time.monotonic() + RUN_TIMEOUT
 
@@ -119,6 +120,7 @@ class _WatchedConsumer:
         return messages
 
     def commit(self, *args, **kwargs):
+        self._run.commits += 1
         if self._run.crash_now(at_commit=True):
             self._consumer.commit(*args, **{**kwargs, "asynchronous": False})  # it lands, then the crash
             raise SimulatedCrash()
@@ -149,6 +151,7 @@ class Trial:
     group: str
     target: str
     crashed_after: int | None   # records the first run had been handed when it crashed (None: it never got there)
+    job_commits: int = 0        # the job's own consumer.commit() calls in both runs (lab 07 on a shared cluster)
 
     @property
     def story(self) -> str:
@@ -224,13 +227,14 @@ def crash_and_restart(job: Callable, consumer_config: dict, producer_config: dic
         producer_config["transactional.id"] = f"{producer_config['transactional.id']}-trial-{n}"
     on_commit = crash_at == "commit"
     first = _Run(crash_after, on_produce=not on_commit or auto_commits(consumer_config), on_commit=on_commit)
+    second = _Run(None, False, False)
     try:
         _run(job, consumer_config, producer_config, (source, target), first, "first")
-        _run(job, consumer_config, producer_config, (source, target), _Run(None, False, False), "second")
+        _run(job, consumer_config, producer_config, (source, target), second, "second")
     except NotYet:
         _delete(group, target)
         raise
-    return Trial(group, target, first.handed_out if first.crashed else None)
+    return Trial(group, target, first.handed_out if first.crashed else None, first.commits + second.commits)
 
 
 def require_at_least_once(trial: Trial, source: str, wanted: Counter, copied: Counter, lost_because: str,

@@ -14,7 +14,8 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-from ..registry import registry_url
+from ..profile import namespaced
+from ..registry import registry_config
 from ..registry.wire import raw_values, split_frame
 from .checking import NotYet, require_topic, task_check
 
@@ -35,7 +36,7 @@ def subject(lab) -> str:
 
 
 def _registry() -> SchemaRegistryClient:
-    return SchemaRegistryClient({"url": registry_url()})
+    return SchemaRegistryClient(registry_config())
 
 
 def _versions(registry, name: str) -> list[int]:
@@ -110,7 +111,7 @@ def task2(lab) -> str:
 
 def _verdict_between(registry, old: str, new: str, level: str) -> bool:
     """Whether ``new`` may follow ``old`` under ``level``, asked of the registry on a throw-away subject."""
-    scratch = f"lab09-check-{uuid.uuid4().hex[:8]}-value"
+    scratch = namespaced(f"lab09-check-{uuid.uuid4().hex[:8]}-value")
     try:
         registry.set_compatibility(scratch, level)
         registry.register_schema(scratch, Schema(old, "AVRO"))

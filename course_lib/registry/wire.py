@@ -16,7 +16,7 @@ import httpx
 
 from ..clients.reading import read_all
 from ..clients.records import to_bytes
-from . import registry_url
+from . import registry_headers, registry_url
 
 __all__ = ["Frame", "split_frame", "raw_values", "registry_verdict", "compatibility_problems"]
 
@@ -87,7 +87,7 @@ def compatibility_problems(subject: str, schema_str: str, schema_type: str = "AV
     """
     url = f"{registry_url()}/compatibility/subjects/{quote(subject, safe='')}/versions/{version}"
     body = {"schema": schema_str, "schemaType": schema_type}
-    answer = httpx.post(url, params={"verbose": "true"}, json=body, timeout=30)
+    answer = httpx.post(url, params={"verbose": "true"}, json=body, headers=registry_headers(), timeout=30)
     answer.raise_for_status()
     result = answer.json()
     return [] if result.get("is_compatible") else list(result.get("messages") or ["incompatible"])

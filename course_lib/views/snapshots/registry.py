@@ -10,7 +10,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from ...registry import registry_url
+from ...errors import CourseError
+from ...registry import registry_headers, registry_url
 
 __all__ = ["RegistrySnapshot", "registry_snapshot"]
 
@@ -27,9 +28,13 @@ class RegistrySnapshot:
 
 def registry_snapshot(url: str | None = None, timeout: float = 0.5) -> RegistrySnapshot:
     """``GET /subjects``: 1 HTTP request, no Kafka admin call (course machinery)."""
-    url = url or registry_url()
     try:
-        with urllib.request.urlopen(f"{url}/subjects", timeout=timeout) as reply:
+        url = url or registry_url()
+    except CourseError as exc:  # a shared cluster's profile without a registry
+        return RegistrySnapshot(time.time(), "", False, (), str(exc))
+    try:
+        request = urllib.request.Request(f"{url}/subjects", headers=registry_headers())
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
             subjects = json.loads(reply.read())
     except (OSError, ValueError) as exc:  # URLError, refused, timeout, bad JSON
         reason = getattr(exc, "reason", exc)
