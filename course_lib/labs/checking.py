@@ -18,9 +18,11 @@ from confluent_kafka.schema_registry.error import SchemaRegistryError
 from ..clients.admin import list_topics
 from ..connection import reason
 from ..errors import CourseError
+from ..profile import active_profile
 from .verdict import Verdict
 
-__all__ = ["NotYet", "task_check", "topic_exists", "require_topic", "answer_of", "error_said"]
+__all__ = ["NotYet", "LocalOnly", "task_check", "topic_exists", "require_topic", "require_local", "answer_of",
+           "error_said"]
 
 _CHECK_STATUS = "check the cluster and the registry with `python -m course_lib status`, then run the check again."
 
@@ -36,6 +38,21 @@ class NotYet(Exception):
         self.message, self.hint = message, hint
 
 
+class LocalOnly(Exception):
+    """Raised by ``require_local`` on a class's shared cluster; ``task_check`` makes it a skipped verdict.
+
+    Course machinery.
+    """
+
+
+def require_local(what: str) -> None:
+    """Skip the check on a class's shared cluster (``course_lib.profile``): checking the task needs ``what``, which
+    only the course's own cluster on this machine gives (course machinery)."""
+    if active_profile() is not None:
+        raise LocalOnly(f"checking it needs {what}, which only the course's own cluster on this machine gives; "
+                        "the task itself runs here, so do it and watch what happens.")
+
+
 def task_check(task: str):
     """Decorate ``check(lab, *args) -> str`` (the success message) into a check that returns the task's ``Verdict``:
     passed with that message, or not yet when it raises ``NotYet`` or the cluster fails.
@@ -49,6 +66,8 @@ def task_check(task: str):
                 message = check(*args, **kwargs)
             except NotYet as not_yet:
                 return Verdict(task, False, not_yet.message, not_yet.hint)
+            except LocalOnly as local_only:
+                return Verdict(task, False, str(local_only), skipped=True)
             except (CourseError, KafkaException) as exc:
                 return Verdict(task, False, f"the cluster could not be read ({exc}).", _CHECK_STATUS)
             except (SchemaRegistryError, httpx.HTTPError) as exc:

@@ -8,7 +8,8 @@ changes (``MemberAssignment``), naming topics by id. ``_snapshots`` turns either
 ``prepare`` writes the events: ``PER_PARTITION`` to each of the ``PARTITIONS`` partitions. Task 1 wants two
 groups that each committed the end of every partition; task 2 a group that once had 3 members with 2
 partitions each and committed everything; task 3 a group that lost a member part-way — its partitions
-taken over by the survivors — and still committed everything.
+taken over by the survivors — and still committed everything. Tasks 2 and 3 are judged by that record, which only
+the course's own cluster lets a learner read: on a class's shared cluster they are skipped.
 """
 
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ..connection import client_config
 from ..errors import CourseError
 from ..log.offsets_topic import GroupMetadata, MemberAssignment, OffsetCommit, read_offsets_topic
 from ..session import cluster_or_course
-from .checking import NotYet, require_topic, task_check, topic_exists
+from .checking import NotYet, require_local, require_topic, task_check, topic_exists
 
 __all__ = ["Events", "PARTITIONS", "PER_PARTITION", "prepare", "task1", "task2", "task3"]
 
@@ -131,6 +132,7 @@ def task1(lab) -> str:
 def task2(lab) -> str:
     topic, group = lab.topic("events"), lab.group("workers")
     require_topic(topic, "run the set-up cell at the top of the lab first.")
+    require_local("the group's history in __consumer_offsets")
     history = _snapshots(read_offsets_topic(group), group, topic)
     if not history:
         raise NotYet(f"the coordinator has no record of group {group}.",
@@ -192,6 +194,7 @@ def _takeover(records, group: str, topic: str):
 def task3(lab) -> str:
     topic, group = lab.topic("events"), lab.group("resilient")
     require_topic(topic, "run the set-up cell at the top of the lab first.")
+    require_local("the group's history in __consumer_offsets")
     records = read_offsets_topic(group)
     if not any(isinstance(r.value, (GroupMetadata, MemberAssignment)) for r in records):
         raise NotYet(f"the coordinator has no record of group {group}.",

@@ -8,7 +8,8 @@ __all__ = ["Verdict"]
 
 @dataclass(frozen=True)
 class Verdict:
-    """One check's answer: the task, passed or not, a message and maybe a hint; prints as one line.
+    """One check's answer: the task, passed or not, a message and maybe a hint; prints as one line. A *skipped*
+    verdict is a task this cluster cannot check (a local-only one, on a class's shared cluster).
 
     Course machinery.
     """
@@ -16,6 +17,7 @@ class Verdict:
     passed: bool
     message: str
     hint: str | None = None
+    skipped: bool = False
 
     def __bool__(self) -> bool:
         return self.passed
@@ -23,10 +25,12 @@ class Verdict:
     def __str__(self) -> str:
         if self.passed:
             return f"✔ {self.task}: {self.message}"
+        if self.skipped:
+            return f"– {self.task} — skipped: {self.message}"
         return f"✘ {self.task} — not yet: {self.message}" + (f" Hint: {self.hint}" if self.hint else "")
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        colour = "#1a7f37" if self.passed else "#b35900"
+        colour = "#1a7f37" if self.passed else "#6e7781" if self.skipped else "#b35900"
         return f'<div style="font-size:1.1em;color:{colour};font-weight:600">{escape(str(self))}</div>'

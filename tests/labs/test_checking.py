@@ -7,7 +7,8 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from course_lib.errors import CourseError
-from course_lib.labs.checking import NotYet, answer_of, task_check
+from course_lib.labs import Lab, Verdict
+from course_lib.labs.checking import NotYet, answer_of, require_local, task_check
 
 
 def _failing_check(error: Exception):
@@ -62,6 +63,24 @@ def test_not_yet_raised_deep_inside_a_check_becomes_its_verdict():
     verdict = check(lab=None)
     assert not verdict and (verdict.task, verdict.message, verdict.hint) == \
         ("Task 9 · guarded", "broker 2 is still down.", "start it again.")
+
+
+def test_a_local_only_check_runs_on_the_own_cluster_and_is_skipped_on_a_shared_one(monkeypatch):
+    @task_check("Task 9 · local")
+    def check(lab):
+        require_local("the brokers' segment files")
+        return "read the files."
+
+    for name in ("COURSE_PROFILE", "COURSE_KAFKA_BOOTSTRAP_SERVERS"):
+        monkeypatch.delenv(name, raising=False)
+    assert check(lab=None).passed
+    monkeypatch.setenv("COURSE_KAFKA_BOOTSTRAP_SERVERS", "kafka.example.org:9092")
+    lab = Lab("99")
+    skipped = lab.record(check(lab))
+    assert not skipped and skipped.skipped and "segment files" in skipped.message and str(skipped).startswith("–")
+    assert lab.all_passed() and "0 of 1 tasks done, 1 skipped" in lab.summary()
+    lab.record(Verdict("Task 10 · other", False, "not done."))
+    assert not lab.all_passed()
 
 
 def test_a_client_error_in_the_learners_function_is_said_in_one_readable_line():
