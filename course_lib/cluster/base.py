@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..connection import address_family
 from ..errors import CourseError
 from ..toolchain.jars import classpath
 from ..toolchain.java import java_executable, java_major_version
@@ -119,9 +120,10 @@ class Cluster(ABC):
         return ",".join(f"localhost:{node.port}" for node in self.nodes)
 
     def client_config(self) -> dict:
-        """What a client needs to reach this cluster: ``bootstrap.servers``, plus a shared cluster's security
-        settings (lesson 01). Add your own settings to it: ``Producer({**cluster.client_config(), "acks": "all"})``."""
-        return {"bootstrap.servers": self.bootstrap_servers}
+        """What a client needs to reach this cluster: ``bootstrap.servers`` (and here ``broker.address.family``, see
+        ``connection.address_family``), or a shared cluster's address and security settings (lesson 01). Add your own
+        settings to it: ``Producer({**cluster.client_config(), "acks": "all"})``."""
+        return {"bootstrap.servers": self.bootstrap_servers, "broker.address.family": address_family()}
 
     def namespaced(self, base: str) -> str:
         """The name to use for topic, group or transactional id ``base``: ``base`` itself here; on a class's shared
