@@ -16,7 +16,7 @@ from pathlib import Path
 
 from confluent_kafka import KafkaException
 
-from ..clients.admin import admin_client
+from ..clients.admin import list_topics
 from ..connection import reason
 from ..errors import CourseError
 from ..paths import REPO_ROOT
@@ -94,8 +94,8 @@ def _as_admin(secure: bool) -> None:
 def grade(namespaces: list[str], labs: list[str], out: Path) -> str:
     """Grade ``namespaces`` on ``labs``, write ``out``/grades.csv and grades.html, and return the summary line
     (course machinery)."""
-    metadata = admin_client().list_topics(timeout=10).topics
-    grades = [g for namespace in namespaces for g in grade_student(namespace, labs, metadata)]
+    topics = list_topics()
+    grades = [g for namespace in namespaces for g in grade_student(namespace, labs, topics)]
     out.mkdir(parents=True, exist_ok=True)
     write_csv(grades, out / "grades.csv")
     write_html(grades, out / "grades.html")

@@ -2,8 +2,10 @@
 "Grading a class").
 
 A student's attempts are found by their topics' names, ``<namespace>lab<NN>-<name>-<run id>`` (the 8 hex digits
-``Lab`` draws), and by the run ids their notebook recorded; the latest is the one whose records or recorded checks
-are newest. A check marked ``cluster_only`` (``task_check``) needs nothing but those names and the cluster, so the
+``Lab`` draws), and by the run ids their notebook recorded; the latest is the one whose check the notebook recorded
+last (an attempt no check ran in comes after those: a cell that never ran a check proves little). The newest record
+of the attempts' topics would be a finer clock, but ListOffsets' max-timestamp (confluent-kafka 2.16) hung on the
+secured cluster here. A check marked ``cluster_only`` (``task_check``) needs nothing but those names and the cluster, so the
 grader runs it again, as the admin, on that attempt: "re-run by the grader". Every other check needs the student's
 code, answers, kernel or machine, so the grader takes the verdict the student's own notebook recorded in
 ``<namespace>course-verdicts``: "recorded by the student's notebook" — self-reported, since a student can write
@@ -14,11 +16,6 @@ import importlib
 import re
 from dataclasses import dataclass
 
-from confluent_kafka import KafkaException, TopicPartition
-from confluent_kafka.admin import OffsetSpec
-
-from ..clients.admin import admin_client
-from ..connection import reason
 from ..errors import CourseError
 from .lab import Lab
 from .recorded import recorded_verdicts, task_key
@@ -66,28 +63,13 @@ def lab_tasks(lab_number: str) -> list:
     return [getattr(module, name) for name in sorted(names, key=lambda name: int(name[4:]))]
 
 
-def _newest_record_ms(topics: list[str], metadata) -> float:
-    """The newest record timestamp in ``topics`` (ms; -1 when they are empty), asked with one ListOffsets."""
-    spec = {TopicPartition(topic, p): OffsetSpec.max_timestamp()
-            for topic in topics if topic in metadata for p in metadata[topic].partitions}
-    if not spec:
-        return -1
-    try:
-        return max(future.result().timestamp for future in admin_client().list_offsets(spec).values())
-    except KafkaException as error:
-        raise CourseError(f"Could not read the newest records of {topics[0]} and the others ({reason(error)}); "
-                          "check the admin profile's rights and the cluster, then grade again.") from None
-
-
-def grade_student(namespace: str, lab_numbers: list[str], metadata) -> list[Grade]:
-    """``namespace``'s grade on every task of each lab; ``metadata`` is the cluster's topics (``list_topics().topics``)
-    (course machinery)."""
+def grade_student(namespace: str, lab_numbers: list[str], topics: list[str]) -> list[Grade]:
+    """``namespace``'s grade on every task of each lab; ``topics`` are the cluster's (course machinery)."""
     student = namespace.rstrip(".") or "(no namespace)"
     recorded = recorded_verdicts(namespace)
     grades = []
     for number in lab_numbers:
-        runs = attempts(list(metadata), namespace, number)
-        times = {run: _newest_record_ms(topics, metadata) / 1000 for run, topics in runs.items()}
+        times = {run: -1.0 for run in attempts(topics, namespace, number)}
         for key, verdict in recorded.items():
             if key.startswith(f"lab{number}/"):
                 times[verdict["run_id"]] = max(times.get(verdict["run_id"], -1), verdict["time"])
