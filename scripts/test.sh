@@ -3,7 +3,7 @@
 # cluster of its own, and stop every course process afterwards — even when a test fails.
 #   tests   — pytest over course_lib, on the cluster in .course/ (the one `make course` starts);
 #   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable), and labs 20 and 21, then
-#             the tests in $LESSON_LANE_TESTS (the secured cluster's, lab 20's and lab 21's);
+#             the tests in $LESSON_LANE_TESTS (the secured cluster's, the class grader's, lab 20's and lab 21's);
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
 #             copy, and the tests of the ZooKeeper-mode cluster, lab 10 and lab 23): moved from the tests lane so the lanes
 #             end together;

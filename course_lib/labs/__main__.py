@@ -1,5 +1,5 @@
 import sys
 
-from .student_copy import main
+from .commands import main
 
 sys.exit(main())

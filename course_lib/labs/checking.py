@@ -53,10 +53,13 @@ def require_local(what: str) -> None:
                         "the task itself runs here, so do it and watch what happens.")
 
 
-def task_check(task: str):
+def task_check(task: str, cluster_only: bool = False):
     """Decorate ``check(lab, *args) -> str`` (the success message) into a check that returns the task's ``Verdict``:
     passed with that message, or not yet when it raises ``NotYet`` or the cluster fails.
 
+    ``cluster_only=True`` says the check needs nothing but the lab's names and what Kafka clients can read of the
+    cluster — no learner's function or answer, no broker's process or file, no state of the learner's kernel, no
+    clock that runs out — so ``python -m course_lib.labs grade`` can run it again for a student later, from anywhere.
     Course machinery.
     """
     def decorate(check):
@@ -77,6 +80,7 @@ def task_check(task: str):
                                 f"not return {message!r}.")
             return Verdict(task, True, message)
         guarded.__annotations__ = {**check.__annotations__, "return": Verdict}
+        guarded.task, guarded.cluster_only = task, cluster_only
         return guarded
     return decorate
 

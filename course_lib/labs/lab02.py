@@ -35,7 +35,7 @@ def incoming() -> list[tuple[str, str]]:
     return events
 
 
-@task_check("Task 1 · six partitions, one hour")
+@task_check("Task 1 · six partitions, one hour", cluster_only=True)
 def task1(lab) -> str:
     topic = lab.topic("clicks")
     require_topic(topic, "create it with NewTopic(...) or create_topic(...), as in lesson 02.")
@@ -57,7 +57,7 @@ def task1(lab) -> str:
     return f"{topic}: 6 partitions × 3 replicas, records kept for one hour."
 
 
-@task_check("Task 2 · where Java would put them")
+@task_check("Task 2 · where Java would put them", cluster_only=True)
 def task2(lab) -> str:
     topic = lab.topic("accounts")
     require_topic(topic, f"create it with {ACCOUNT_PARTITIONS} partitions.")
@@ -83,7 +83,7 @@ def task2(lab) -> str:
     return f"all {len(records)} records sit where the Java client's murmur2 puts their keys."
 
 
-@task_check("Task 3 · in order per user")
+@task_check("Task 3 · in order per user", cluster_only=True)
 def task3(lab) -> str:
     topic = lab.topic("activity")
     require_topic(topic, "create it with at least 3 partitions, then send checks.incoming().")

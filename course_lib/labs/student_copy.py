@@ -2,20 +2,20 @@
 
 In ``solution.ipynb`` code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes
 ``raise NotImplementedError("Your code here")`` (indented like the solution) in ``student.ipynb``, and
-``### BEGIN HIDDEN TESTS`` … ``### END HIDDEN TESTS`` is removed. Outputs are never kept.
+``### BEGIN HIDDEN TESTS`` … ``### END HIDDEN TESTS`` is removed. Outputs are never kept. Both notebooks carry
+nbgrader's cell metadata (``course_lib.labs.cell_metadata``), set here so every lab gets it the same way.
 
-    python -m course_lib.labs generate          # rewrite every labs/*/student.ipynb
-    python -m course_lib.labs generate --check  # exit 1 if any student copy is stale (CI)
+    python -m course_lib.labs generate          # rewrite every labs/*/student.ipynb (and solutions' metadata)
+    python -m course_lib.labs generate --check  # exit 1 if any of them is stale (CI)
 """
 
-import argparse
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 
 from ..paths import REPO_ROOT
+from .cell_metadata import with_nbgrader_metadata
 
 __all__ = ["student_source", "student_notebook", "generate"]
 
@@ -62,31 +62,16 @@ def student_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def generate(check: bool = False, labs_dir: Path = REPO_ROOT / "labs") -> list[Path]:
-    """Write (or, with ``check``, compare) every ``student.ipynb``; return the stale ones (course machinery)."""
+    """Write (or, with ``check``, compare) every ``student.ipynb`` and the nbgrader metadata of every
+    ``solution.ipynb``; return the stale ones (course machinery)."""
     stale = []
     for solution_path in sorted(labs_dir.glob("*/solution.ipynb")):
-        student_path = solution_path.with_name("student.ipynb")
-        text = nbformat.writes(student_notebook(nbformat.read(solution_path, as_version=4))) + "\n"
-        if not student_path.exists() or student_path.read_text() != text:
-            stale.append(student_path)
-            if not check:
-                student_path.write_text(text)
+        solution = with_nbgrader_metadata(nbformat.read(solution_path, as_version=4))
+        for path, notebook in ((solution_path, solution),
+                               (solution_path.with_name("student.ipynb"), student_notebook(solution))):
+            text = nbformat.writes(notebook) + "\n"
+            if not path.exists() or path.read_text() != text:
+                stale.append(path)
+                if not check:
+                    path.write_text(text)
     return stale
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.labs")
-    parser.add_argument("command", choices=["generate"])
-    parser.add_argument("--check", action="store_true", help="fail if a student copy is out of date")
-    args = parser.parse_args(argv)
-    stale = generate(check=args.check)
-    for path in stale:
-        print(f"{'stale' if args.check else 'wrote'}: {path.relative_to(REPO_ROOT)}")
-    if args.check and stale:
-        print("Student copies are out of date; run `python -m course_lib.labs generate` and commit them.")
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

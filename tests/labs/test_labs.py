@@ -1,8 +1,10 @@
 """Labs: student copies are generated from the solutions and up to date, and a student copy run as
 is (nothing solved) gets "not yet" from every check instead of crashing."""
 
+import re
 from pathlib import Path
 
+import nbformat
 import pytest
 from untouched import assert_told_not_yet  # tests/labs/untouched.py
 
@@ -29,6 +31,35 @@ def test_an_unclosed_solution_region_is_an_error():
 
 def test_student_copies_are_up_to_date():
     assert generate(check=True) == [], "run `python -m course_lib.labs generate` and commit the student copies"
+
+
+NOTEBOOKS = sorted((REPO_ROOT / "labs").glob("*/*.ipynb"))
+NBGRADER_KEYS = {"grade", "grade_id", "locked", "schema_version", "solution", "points"}  # nbgrader's schema 3 allows
+GRADE_ID = re.compile(r"[a-zA-Z0-9_\-]+")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(REPO_ROOT / "labs")) for p in NOTEBOOKS])
+def test_every_cell_carries_valid_nbgrader_metadata_with_unique_grade_ids(path: Path):
+    """What nbgrader's validator (schema version 3) demands, and what the labs promise: an answer cell is a solution,
+    each task's check cell is graded with points, everything else is locked."""
+    cells = nbformat.read(path, as_version=4).cells
+    metas = [cell.metadata.get("nbgrader") for cell in cells]
+    assert all(metas), [i for i, meta in enumerate(metas) if not meta]
+    for cell, meta in zip(cells, metas):
+        assert set(meta) <= NBGRADER_KEYS and {"grade", "locked", "solution", "schema_version"} <= set(meta), meta
+        assert meta["schema_version"] == 3 and GRADE_ID.fullmatch(meta["grade_id"]), meta
+        assert ("points" in meta) == meta["grade"] and meta.get("points", 1) > 0, meta
+        assert not (cell.cell_type == "markdown" and (meta["grade"] or meta["solution"])), meta  # read-only text
+        check = re.search(r"\bchecks\.task(\d+)\(", cell.source)
+        assert meta["grade"] == bool(check) and meta["locked"] == (not meta["solution"]), (meta, cell.source)
+        if check:
+            assert meta["grade_id"] == f"task{check.group(1)}-check"
+        if "### BEGIN SOLUTION" in cell.source or "Your code here" in cell.source:
+            assert meta["solution"] and meta["grade_id"].split("-")[1] == "answer", meta
+    ids = [meta["grade_id"] for meta in metas]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    checks = [meta["grade_id"] for meta in metas if meta["grade"]]
+    assert checks == [f"task{n}-check" for n in range(1, len(checks) + 1)]
 
 
 def test_a_lab_collects_verdicts_and_names_are_unique_per_attempt():
