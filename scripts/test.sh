@@ -3,7 +3,7 @@
 # cluster of its own, and stop every course process afterwards — even when a test fails.
 #   tests   — pytest over course_lib, on the cluster in .course/ (the one `make course` starts);
 #   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable), and labs 20 and 21, then
-#             the tests in $LESSON_LANE_TESTS (the secured cluster's, lab 20's and lab 21's);
+#             the tests in $LESSON_LANE_TESTS (the secured cluster's and the class tools' on it, lab 20's and lab 21's);
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
 #             copy, and the tests of the ZooKeeper-mode cluster, lab 10 and lab 23): moved from the tests lane so the lanes
 #             end together;
@@ -70,7 +70,7 @@ beside_lessons=(labs/2[01]_*/solution.ipynb)  # labs 20 and 21 run in the lesson
 lessons+=("${beside_lessons[@]}")
 labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} ${beside_lessons[*]} " == *" $path "* ]] || labs+=("$path"); done
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py tests/labs/test_lab23.py"
-LESSON_LANE_TESTS="tests/security tests/labs/test_lab20.py tests/labs/test_lab21.py"
+LESSON_LANE_TESTS="tests/security tests/classroom tests/labs/test_lab20.py tests/labs/test_lab21.py"
 ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/labs/test_lab17.py tests/labs/test_lab18.py tests/streams tests/connect"
 started=$(date +%s)
 if own_network true 2>/dev/null; then

@@ -13,7 +13,8 @@ Least privilege, checked against what Kafka 4.4 asks of each request (``AclAutho
 - transactional ids ``<student>.*``: WRITE (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn) and
   DESCRIBE (FindCoordinator for a transaction).
 
-Nothing on the cluster resource: no student can make users, ACLs or quotas, or see other students' groups.
+Kafka counts READ, WRITE, DELETE and ALTER as DESCRIBE too, and ALTER_CONFIGS as DESCRIBE_CONFIGS: those grants add
+no right, they say in ``kafka-acls --list`` what the student may do. Nothing on the cluster resource: no student can make users, ACLs or quotas, or see other students' groups.
 Quotas go through Kafka's ``kafka-configs``: confluent-kafka 2.16 has no client-quota API.
 """
 
