@@ -4,8 +4,10 @@ Every failure the learner can fix is printed as one sentence (a ``CourseError``)
 """
 
 import argparse
+import dataclasses
 import os
 import sys
+from pathlib import Path
 
 from .cluster import ZooKeeperCluster, course_cluster
 from .errors import CourseError
@@ -34,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
                                             "left behind (Kafka's and the registry's own are kept)")
     tidy.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
     tidy.add_argument("prefixes", nargs="*", metavar="PREFIX", help="only names starting with PREFIX, e.g. lesson03")
+    _class_parser(commands)
     for name in ("up", "down", "status", "reset", "stop-broker", "kill-broker", "start-broker", "logs", "setup",
                  "connect"):
         commands.choices[name].add_argument("--zookeeper", action="store_true",
@@ -44,6 +47,60 @@ def _parser() -> argparse.ArgumentParser:
     # tidy: only the KRaft cluster, where the lessons leave their topics
     parser.set_defaults(zookeeper=False, secure=False)
     return parser
+
+
+def _class_parser(commands) -> None:
+    """``class provision|revoke|cleanup``: the instructor's tools for a class on one shared cluster."""
+    klass = commands.add_parser("class", help="a class on one shared cluster: provision students, revoke them, delete "
+                                              "their topics (as the active profile's admin, or --secure)")
+    actions = klass.add_subparsers(dest="action", required=True, metavar="action")
+    provision = actions.add_parser("provision", help="give each student of a roster a user, ACLs on their namespace, "
+                                                     "optional quotas and a profile file (idempotent)")
+    provision.add_argument("roster", type=Path, help="CSV file with a header: student[,password]")
+    provision.add_argument("--out", type=Path, required=True, metavar="DIR", help="where the profile files go")
+    for flag, text in (("--produce-quota", "producer_byte_rate"), ("--consume-quota", "consumer_byte_rate")):
+        provision.add_argument(flag, type=_bytes_per_second, metavar="BYTES_PER_S", help=f"the students' {text}")
+    provision.add_argument("--registry-url", metavar="URL", help="the schema registry the students' profiles name "
+                                                                 "(default: the admin profile's)")
+    revoke = actions.add_parser("revoke", help="delete students' ACLs and quotas and change their passwords to ones "
+                                               "written nowhere")
+    revoke.add_argument("students", nargs="+", metavar="STUDENT")
+    revoke.add_argument("--out", type=Path, metavar="DIR", help="also delete DIR/STUDENT.properties")
+    cleanup = actions.add_parser("cleanup", help="delete the topics and empty groups in students' namespaces")
+    cleanup.add_argument("students", nargs="*", metavar="STUDENT", help="a student's name, or a prefix such as 'x.'")
+    cleanup.add_argument("--all", action="store_true", help="every namespace of the --roster")
+    cleanup.add_argument("--roster", type=Path, help="the roster CSV file (with --all)")
+    for action in (provision, revoke, cleanup):
+        action.add_argument("--dry-run", action="store_true", help="only say what would be done")
+        action.add_argument("--secure", action="store_true",
+                            help="act as admin of the course's secured cluster instead of the active profile")
+
+
+def _bytes_per_second(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number of bytes per second")
+    return int(text)
+
+
+def _class(args) -> str:
+    """Run ``class provision|revoke|cleanup``; its report."""
+    from .classroom.admin import admin_side
+    from .classroom.roster import check_name, read_roster
+    if args.action == "provision":
+        from .classroom.provision import provision
+        students = read_roster(args.roster)
+        quotas = {key: value for key, value in (("producer_byte_rate", args.produce_quota),
+                                                ("consumer_byte_rate", args.consume_quota)) if value}
+        admin = admin_side(args.secure)
+        if args.registry_url:
+            admin = dataclasses.replace(admin, registry_url=args.registry_url)
+        return provision(admin, students, args.out, quotas, args.dry_run)
+    if args.action == "revoke":
+        from .classroom.revoke import revoke
+        names = [check_name(name, "class revoke") for name in args.students]
+        return revoke(admin_side(args.secure), names, args.out, args.dry_run)
+    from .classroom.cleanup import cleanup, namespaces
+    return cleanup(admin_side(args.secure), namespaces(args.students, args.all, args.roster), args.dry_run)
 
 
 def _cluster(zookeeper: bool, secure: bool = False):
@@ -68,6 +125,9 @@ def _cluster(zookeeper: bool, secure: bool = False):
 def run(argv: list[str]) -> None:
     """Run one command line (``argv`` without the program name) (course machinery)."""
     args = _parser().parse_args(argv)
+    if args.command == "class":
+        print(_class(args))
+        return
     cluster = _cluster(args.zookeeper, args.secure)
     if args.command == "up":
         cluster.up()

@@ -114,8 +114,9 @@ def read_profile(path: Path) -> Profile:
 
 def write_properties(profile: Profile, path: Path) -> Path:
     """Save ``profile`` as a ``.properties`` file only its owner can read (it holds a password) (course machinery)."""
+    path.touch(mode=0o600)
+    os.chmod(path, 0o600)  # before the password is in it (an older file may have been readable)
     path.write_text("".join(f"{key}={value}\n" for key, value in profile.properties().items()))
-    os.chmod(path, 0o600)
     return path
 
 
@@ -125,6 +126,8 @@ def _profile(settings: dict, source: str) -> Profile:
     if not bootstrap:
         raise CourseError(f"The profile from {source} has no bootstrap.servers; add the cluster's address "
                           "(host:port, comma-separated) to it.")
+    if "sasl.mechanisms" in settings:  # librdkafka's older spelling, in Confluent Cloud's librdkafka files
+        settings.setdefault("sasl.mechanism", settings.pop("sasl.mechanisms"))
     settings.update(_from_java(settings))
     namespace = settings.pop("course.namespace", "")
     if not NAMESPACE_PATTERN.fullmatch(namespace):

@@ -18,7 +18,7 @@ from confluent_kafka.admin import AdminClient
 from .connection import client_config, reason
 from .errors import CourseError
 
-__all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "counted"]
+__all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "sweep", "counted"]
 
 ALREADY_GONE = {KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError.GROUP_ID_NOT_FOUND}  # deleted since it was listed
 IN_USE = {"stable", "preparing_rebalancing", "completing_rebalancing"}  # states of a group with members
@@ -94,15 +94,23 @@ def tidy(cluster, dry_run: bool = False, prefixes: tuple[str, ...] = ()) -> str:
     if not any(node.process.alive for node in cluster.nodes):
         raise CourseError("The course cluster is not running; start it with `python -m course_lib up`, "
                           "then run `python -m course_lib tidy` again.")
-    admin = AdminClient(client_config(cluster.bootstrap_servers))
     try:
-        leftovers = find_leftovers(admin)
-        if prefixes:
-            leftovers = leftovers.only(lambda name: name.startswith(prefixes))
-        refused = {} if dry_run else delete_leftovers(admin, leftovers)
+        return sweep(AdminClient(client_config(cluster.bootstrap_servers)), dry_run, prefixes)
     except KafkaException as exc:
         raise CourseError(f"The cluster did not answer ({reason(exc)}); check `python -m course_lib status` "
                           f"and try again.") from None
+
+
+def sweep(admin: AdminClient, dry_run: bool = False, prefixes: tuple[str, ...] = ()) -> str:
+    """What ``tidy`` does once it has an admin client (``class cleanup`` brings the instructor's): delete (or list)
+    the leftovers, only names starting with one of ``prefixes`` if any; the report. Raises ``KafkaException``.
+
+    Course machinery.
+    """
+    leftovers = find_leftovers(admin)
+    if prefixes:
+        leftovers = leftovers.only(lambda name: name.startswith(prefixes))
+    refused = {} if dry_run else delete_leftovers(admin, leftovers)
     return _report(leftovers, refused, dry_run)
 
 

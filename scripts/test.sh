@@ -3,7 +3,7 @@
 # cluster of its own, and stop every course process afterwards — even when a test fails.
 #   tests   — pytest over course_lib, on the cluster in .course/ (the one `make course` starts);
 #   lessons — every lesson with nbval, twice on the same cluster (they must be re-runnable), and labs 20 and 21, then
-#             the tests in $LESSON_LANE_TESTS (the secured cluster's, the class grader's, lab 20's and lab 21's);
+#             the tests in $LESSON_LANE_TESTS (the secured cluster's, lab 20's and lab 21's);
 #   labs    — every lab solution the same way, then the tests in $LAB_LANE_TESTS (each lab's untouched student
 #             copy, and the tests of the ZooKeeper-mode cluster, lab 10 and lab 23): moved from the tests lane so the lanes
 #             end together;
@@ -11,7 +11,8 @@
 #             their tests ($ECOSYSTEM_LANE_TESTS), once the tests and labs lanes are done (beside them, four lanes
 #             on two cores made lessons fail by chance);
 #   class   — beside the ecosystem lane: the secured cluster as a class's shared cluster, a student provisioned on it
-#             (`python -m course_lib class provision`), lessons 01-09 and their lab solutions once under that
+#             (`python -m course_lib class provision`; the plain cluster beside it for its schema registry), lessons
+#             01-09 and their lab solutions once under that
 #             student's profile, then $CLASS_LANE_TESTS (provisioning, grading, two students at once).
 # The lessons, labs and ecosystem lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its
 # own: its own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no
@@ -61,8 +62,10 @@ run_as_a_student() {  # run_as_a_student NOTEBOOK... — the class lane (issue 1
   # shared cluster, one student provisioned on it, the notebooks once under that student's profile, then the lane tests
   local nbval=(--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15 -q) began=$(date +%s)
   $py -m course_lib up --secure >/dev/null || return 1
+  $py -m course_lib up >/dev/null || return 1  # for its schema registry only (lesson and lab 09)
   printf 'student\nana\n' >"$COURSE_HOME/roster.csv"
-  $py -m course_lib class provision "$COURSE_HOME/roster.csv" --secure --out "$COURSE_HOME/profiles" || return 1
+  $py -m course_lib class provision "$COURSE_HOME/roster.csv" --secure --out "$COURSE_HOME/profiles" \
+    --registry-url "$($py -c 'from course_lib.registry import registry_url; print(registry_url())')" || return 1
   COURSE_PROFILE="$COURSE_HOME/profiles/ana.properties" \
     $py -m pytest "$@" "${nbval[@]}" --junitxml="test-artifacts/$LANE-pass1.xml" || return 1
   echo "The notebooks as student ana done after $(( $(date +%s) - began )) s."

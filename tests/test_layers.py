@@ -5,7 +5,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "course_lib"
 # Highest first; a folder or top-level module may import only from the layers below its own.
-LAYERS = [["labs"], ["capstone", "views", "experiments"], ["log", "registry", "metrics"], ["clients"], ["session"],
+LAYERS = [["labs", "classroom"], ["capstone", "views", "experiments"], ["log", "registry", "metrics"], ["clients"], ["session"],
           ["cluster"], ["metadata"], ["toolchain"], ["tidy"], ["connection", "waiting", "paths"], ["profile"], ["errors"]]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
