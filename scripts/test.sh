@@ -12,8 +12,8 @@
 #             on two cores made lessons fail by chance);
 #   class   — beside the ecosystem lane: the secured cluster as a class's shared cluster, a student provisioned on it
 #             (`python -m course_lib class provision`; the plain cluster beside it for its schema registry), lessons
-#             01-09 and their lab solutions once under that
-#             student's profile, then $CLASS_LANE_TESTS (provisioning, grading, two students at once).
+#             01-09 and their lab solutions once under that student's profile, then $CLASS_LANE_TESTS (provisioning,
+#             grading, two students at once).
 # The lessons, labs and ecosystem lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its
 # own: its own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no
 # `unshare`), the notebooks run after the tests, on the same cluster.
