@@ -87,13 +87,16 @@ def delete_leftovers(admin: AdminClient, leftovers: Leftovers, timeout: float = 
 
 def tidy(cluster, dry_run: bool = False, prefixes: tuple[str, ...] = ()) -> str:
     """Delete (``dry_run``: only list) the leftovers on ``cluster`` — only names starting with one of
-    ``prefixes`` if any are given; the report, one line per topic and group and a summary.
+    ``prefixes`` if any are given (on a class's shared cluster, only in the student's namespace); the report, one
+    line per topic and group and a summary.
 
     Course machinery.
     """
-    if not any(node.process.alive for node in cluster.nodes):
+    if cluster.local and not any(node.process.alive for node in cluster.nodes):
         raise CourseError("The course cluster is not running; start it with `python -m course_lib up`, "
                           "then run `python -m course_lib tidy` again.")
+    prefixes = tuple(cluster.namespaced(prefix) for prefix in prefixes) or ((cluster.namespace,) if cluster.namespace
+                                                                         else ())
     try:
         return sweep(AdminClient(client_config(cluster.bootstrap_servers)), dry_run, prefixes)
     except KafkaException as exc:

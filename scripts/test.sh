@@ -90,7 +90,10 @@ beside_lessons=(labs/2[01]_*/solution.ipynb)  # labs 20 and 21 run in the lesson
 lessons+=("${beside_lessons[@]}")
 labs=(); for path in labs/*/solution.ipynb; do [[ " ${ecosystem[*]} ${beside_lessons[*]} " == *" $path "* ]] || labs+=("$path"); done
 # The class lane: lessons 01-09 and their labs as a student of a class on a shared (here: the secured) cluster.
-as_a_student=(notebooks/0[1-9]_*.ipynb labs/0[1-9]_*/solution.ipynb)
+# Those that stop at their first cell there (connect(local_only=...)) are tests/classroom's to check.
+as_a_student=(); for path in notebooks/0[1-9]_*.ipynb labs/0[1-9]_*/solution.ipynb; do
+  grep -q 'connect(local_only=' "$path" || as_a_student+=("$path")
+done
 CLASS_LANE_TESTS="tests/classroom"
 LAB_LANE_TESTS="tests/labs/test_labs.py tests/metadata tests/labs/test_lab10.py tests/labs/test_lab23.py"
 LESSON_LANE_TESTS="tests/security tests/labs/test_lab20.py tests/labs/test_lab21.py"
