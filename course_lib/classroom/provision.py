@@ -5,8 +5,10 @@ comes from the roster, else from their profile file of an earlier run, else ``se
 run (the same one, so the student notices nothing), which also lets a revoked student back in.
 """
 
+import uuid
 from pathlib import Path
 
+from ..clients.admin import applied_everywhere
 from ..profile import Profile, read_profile, write_properties
 from ..tidy import counted
 from .admin import Admin
@@ -50,6 +52,8 @@ def provision(admin: Admin, students: list[Student], out: Path, quotas: dict[str
                     write_properties(profile, file)
             verb = "would create" if dry_run else "created"
             lines.append(f"{student.name}: {verb} {', '.join(todo)}" if todo else f"{student.name}: already there")
+    if not dry_run:  # so that a student who starts at once is not refused by a broker a moment behind
+        applied_everywhere(admin.config, f"_course_provision_sync_{uuid.uuid4().hex[:8]}")
     return "\n".join(lines)
 
 

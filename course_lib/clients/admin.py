@@ -6,17 +6,17 @@ from the top. Results are small dataclasses that print well in a notebook.
 
 from dataclasses import dataclass
 
-from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaError, KafkaException,
+from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaError, KafkaException, Producer,
                              TopicCollection, TopicPartition)
 from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 
 from ..connection import client_config, reason
 from ..errors import CourseError
 from ..session import cluster_or_course
-from ..waiting import poll_until
 from ..profile import namespaced
+from ..waiting import poll_until
 
-__all__ = ["PartitionInfo", "TopicInfo", "admin_client", "create_topic", "delete_topic", "describe_topic", "topic_id",
+__all__ = ["PartitionInfo", "TopicInfo", "admin_client", "applied_everywhere", "create_topic", "delete_topic", "describe_topic", "topic_id",
            "partition_leader",
            "list_topics", "topic_config", "alter_topic_config", "add_partitions", "watermarks", "committed_offsets",
            "group_state", "wait_until_group_empty", "ask_watermarks", "ask_coordinator"]
@@ -317,3 +317,31 @@ def wait_until_group_empty(group: str, cluster=None, timeout: float = 60) -> Non
     poll_until(lambda: group_state(group, cluster), f"group {group!r} to have no members (its state, members)",
                timeout, every=0.5, done=lambda seen: seen[0] in (ConsumerGroupState.EMPTY.name, ConsumerGroupState.DEAD.name),
                advice="close() those consumers or stop their process, then retry.")
+
+
+def applied_everywhere(config: dict, topic: str, timeout: float = 30) -> None:
+    """Return once every broker has applied what the controller committed so far (lab 20; course machinery for
+    ``class provision``).
+
+    A user, an ACL or a quota is a record in the metadata log, which each broker applies a moment (up to a second
+    here, more under load) after the controller committed it. So make ``topic`` with one partition led by each
+    broker, write to every partition — a broker that leads one has applied every record before the topic's — and
+    delete it again. ``config`` is an administrator's client config.
+    """
+    with AdminClient(config) as admin:
+        ids = sorted(admin.list_topics(timeout=10).brokers)
+        each_leads_one = [ids[i:] + ids[:i] for i in range(len(ids))]
+        admin.create_topics([NewTopic(topic, len(ids), replica_assignment=each_leads_one)],
+                            operation_timeout=timeout)[topic].result()
+        try:
+            outcomes = []
+            producer = Producer({**config, "acks": 1, "message.timeout.ms": int(timeout * 1000)})
+            for partition in range(len(ids)):
+                producer.produce(topic, b"sync", partition=partition,
+                                 on_delivery=lambda error, message: outcomes.append(error))
+            producer.flush(timeout + 5)
+        finally:
+            admin.delete_topics([topic], operation_timeout=timeout)
+    if len(outcomes) < len(ids) or any(outcomes):
+        raise CourseError(f"The brokers did not take a record on each partition of {topic} within {timeout:.0f} s: "
+                          f"{[error.str() for error in outcomes if error] or 'no answer'}.")

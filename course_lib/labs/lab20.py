@@ -31,9 +31,9 @@ from confluent_kafka.admin import (AclBinding, AclBindingFilter, AclOperation, A
                                    NewTopic, ResourcePatternType, ResourceType, ScramCredentialInfo, ScramMechanism,
                                    UserScramCredentialUpsertion)
 
+from ..clients.admin import applied_everywhere
 from ..cluster.secure import MECHANISM, SecureCluster
 from ..connection import quiet_logger
-from ..errors import CourseError
 from ..toolchain.kafka_tools import run_tool
 from .checking import NotYet, answer_of, task_check
 
@@ -167,6 +167,7 @@ class _Team:
         self.acls_before = set(_all_acls(self.admin))
         self.quotas_before: dict | None = None  # the users' quotas before the learner's code ran (task 2)
         self.topics = [self.orders, self.payments, self.outside]
+        self.syncs = 0
         futures = self.admin.create_topics([NewTopic(topic, 1, 3) for topic in self.topics], operation_timeout=30)
         try:
             for future in futures.values():
@@ -188,24 +189,9 @@ class _Team:
         return {**config, "sasl.username": user, "sasl.password": password, "logger": quiet_logger}
 
     def sync(self) -> None:
-        """Wait until every broker has applied what the learner's code just changed. A user, an ACL or a quota is a
-        record in the metadata log, which each broker applies a moment (up to a second here) after the controller
-        committed it; so make a topic whose partitions each broker leads, and write to every partition: a broker
-        that leads one has applied every record before the topic's."""
-        topic = f"{self.name}-sync{len(self.topics)}"
-        self.topics.append(topic)
-        ids = [node.node_id for node in self.secure.nodes]
-        each_leads_one = [ids[i:] + ids[:i] for i in range(len(ids))]
-        self.admin.create_topics([NewTopic(topic, len(ids), replica_assignment=each_leads_one)],
-                                 operation_timeout=30)[topic].result()
-        failed = []
-        producer = Producer({**self.login("admin"), "acks": 1, "message.timeout.ms": 30000})
-        for partition in range(len(ids)):
-            producer.produce(topic, b"sync", partition=partition, on_delivery=lambda error, msg: failed.append(error))
-        producer.flush(35)
-        if len(failed) < len(ids) or any(failed):
-            raise CourseError(f"The brokers did not take a record on each partition of {topic} within 30 s: "
-                              f"{[error for error in failed if error] or 'no answer'}.")
+        """Wait until every broker has applied what the learner's code just changed (``applied_everywhere``)."""
+        self.syncs += 1
+        applied_everywhere({**self.login("admin"), "logger": quiet_logger}, f"{self.name}-sync{self.syncs}")
 
     def new_acls(self) -> list[AclBinding]:
         """The ACLs made since the team was: the learner's."""
