@@ -10,9 +10,7 @@ import sys
 from pathlib import Path
 
 from .cluster import ZooKeeperCluster, course_cluster
-from .cluster.shared import SharedCluster
 from .errors import CourseError
-from .profile import active_profile
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,7 +104,7 @@ def _class(args) -> str:
 
 
 def _cluster(zookeeper: bool, secure: bool = False):
-    """The cluster a command controls: the course cluster, or the shared one of the active profile; ``--zookeeper``
+    """The cluster a command controls: the course cluster (or a class's shared one, ``course_cluster``); ``--zookeeper``
     keeps the backend ``COURSE_BACKEND`` chose, ``--secure`` runs on JVMs only."""
     if zookeeper and secure:
         raise CourseError("Choose one cluster: --zookeeper or --secure.")
@@ -117,8 +115,7 @@ def _cluster(zookeeper: bool, secure: bool = False):
         from .cluster.secure import SecureCluster
         return SecureCluster()
     if not zookeeper:
-        profile = active_profile()  # a class's shared cluster: `up` reaches it, and what needs processes says why not
-        return SharedCluster(profile) if profile else course_cluster()
+        return course_cluster()  # under a profile the class's shared cluster: `up` reaches it, and no more
     if os.environ.get("COURSE_BACKEND") == "docker":
         from .cluster.docker import ZOOKEEPER_STACK, DockerCluster
         return DockerCluster(ZOOKEEPER_STACK)

@@ -52,9 +52,13 @@ class Profile:
         """``base`` in this student's namespace (unchanged when it is in it already)."""
         return base if base.startswith(self.namespace) else f"{self.namespace}{base}"
 
+    def client_config(self) -> dict:
+        """``bootstrap.servers`` and the security settings: what any client needs to get in."""
+        return {"bootstrap.servers": self.bootstrap_servers, **self.security}
+
     def properties(self) -> dict:
         """The profile as one librdkafka ``.properties`` mapping (what ``write_properties`` saves)."""
-        settings = {"bootstrap.servers": self.bootstrap_servers, **self.security}
+        settings = self.client_config()
         if self.namespace:
             settings["course.namespace"] = self.namespace
         if self.registry_url:

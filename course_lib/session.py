@@ -13,7 +13,6 @@ from .cluster import course_cluster
 from .cluster.shared import SharedCluster
 from .connection import client_config
 from .errors import CourseError
-from .profile import active_profile
 from .tidy import counted, delete_created, find_leftovers
 
 __all__ = ["clean_up", "cluster_or_course", "connect"]
@@ -32,17 +31,16 @@ def connect(autostart: bool | None = None, quiet: bool = False, local_only: str 
     needs this machine's cluster says why in ``local_only`` and stops there with that sentence.
     """
     global _shared
-    profile = active_profile()
-    if profile:
-        if _shared is None or _shared.profile != profile:
-            _shared = SharedCluster(profile).up(quiet=quiet)
-        if local_only:
-            _shared.require_local(local_only)
+    cluster = course_cluster()
+    if not cluster.local:
+        if local_only:  # before reaching the cluster: the sentence is the answer, not a minute's wait
+            cluster.require_local(local_only)
+        if _shared is None or _shared.profile != cluster.profile:
+            _shared = cluster.up(quiet=quiet)
         remember_what_exists(_shared)
         return _shared
     if autostart is None:
         autostart = os.environ.get("COURSE_AUTOSTART", "1") not in ("0", "false", "no")
-    cluster = course_cluster()
     down = [node.node_id for node in cluster.nodes if not node.process.alive]
     if down and len(down) < len(cluster.nodes):
         if not quiet:

@@ -2,10 +2,10 @@
 
 Every partition makes a broker restart slower (after a crash it checks each log and catches up before it
 is back in every ISR), and each lesson and lab run adds new ones. No lesson reads a topic an earlier one
-made, so none of them is needed later. Kept: topics named ``_…`` — Kafka's own (``__consumer_offsets``,
-``__transaction_state``, ``__share_group_state``), the registry's ``_schemas`` and the course's
-``_course_ready`` — and consumer groups that are not empty (a group with members is in use; Kafka refuses
-to delete it anyway).
+made, so none of them is needed later. Kept: topics named ``_…`` (Kafka's own ``__consumer_offsets``,
+``__transaction_state`` and ``__share_group_state``, the registry's ``_schemas``, the course's ``_course_ready``), a
+student's recorded lab verdicts on a class's shared cluster (``<namespace>course-verdicts``), and consumer groups
+that are not empty (a group with members is in use; Kafka refuses to delete it anyway).
 """
 
 from collections.abc import Callable
@@ -18,15 +18,20 @@ from confluent_kafka.admin import AdminClient
 from .connection import client_config, reason
 from .errors import CourseError
 
-__all__ = ["Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "sweep", "counted"]
+__all__ = ["VERDICTS_TOPIC", "Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "sweep",
+           "counted"]
 
 ALREADY_GONE = {KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError.GROUP_ID_NOT_FOUND}  # deleted since it was listed
 IN_USE = {"stable", "preparing_rebalancing", "completing_rebalancing"}  # states of a group with members
 
 
+VERDICTS_TOPIC = "course-verdicts"  # where a class's student's lab verdicts are recorded (labs.recorded), namespaced
+
+
 def is_infrastructure(topic: str) -> bool:
-    """Kafka's internal topics (``__*``), ``_schemas`` and ``_course_ready``: never deleted."""
-    return topic.startswith("_")
+    """Kafka's internal topics (``__*``), ``_schemas`` and ``_course_ready``, and a student's recorded verdicts on a
+    class's shared cluster (``<namespace>course-verdicts``): never deleted."""
+    return topic.startswith("_") or topic.endswith(VERDICTS_TOPIC)
 
 
 @dataclass(frozen=True)

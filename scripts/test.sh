@@ -19,6 +19,7 @@
 # `unshare`), the notebooks run after the tests, on the same cluster.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+unset COURSE_PROFILE ${!COURSE_KAFKA_@}  # the suite runs on the course's own clusters, whatever profile is set here
 export COURSE_BROWSER_TESTS="${COURSE_BROWSER_TESTS:-1}"
 began=$(date +%s)
 bash scripts/setup.sh || exit 1
@@ -63,6 +64,7 @@ run_as_a_student() {  # run_as_a_student NOTEBOOK... — the class lane (issue 1
   local nbval=(--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15 -q) began=$(date +%s)
   $py -m course_lib up --secure >/dev/null || return 1
   $py -m course_lib up >/dev/null || return 1  # for its schema registry only (lesson and lab 09)
+  mkdir -p "$COURSE_HOME"
   printf 'student\nana\n' >"$COURSE_HOME/roster.csv"
   $py -m course_lib class provision "$COURSE_HOME/roster.csv" --secure --out "$COURSE_HOME/profiles" \
     --registry-url "$($py -c 'from course_lib.registry import registry_url; print(registry_url())')" || return 1
@@ -105,7 +107,9 @@ if own_network true 2>/dev/null; then
   LANE_TESTS=$LESSON_LANE_TESTS RESTART_BENCHMARK=1 lane lessons "${lessons[@]}"; lessons_lane=$!
   LANE_TESTS=$LAB_LANE_TESTS lane labs "${labs[@]}"; labs_lane=$!
   $py -m course_lib up
-  ignored=(); for path in $LAB_LANE_TESTS $LESSON_LANE_TESTS $ECOSYSTEM_LANE_TESTS; do ignored+=(--ignore="$path"); done
+  ignored=(); for path in $LAB_LANE_TESTS $LESSON_LANE_TESTS $ECOSYSTEM_LANE_TESTS $CLASS_LANE_TESTS; do
+    ignored+=(--ignore="$path")
+  done
   $py -m pytest tests "${ignored[@]}" --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
   $py -m course_lib down >/dev/null  # the tests' cluster: its CPU goes to the lanes still running
   echo "Tests done after $(( $(date +%s) - started )) s; waiting for the labs lane, then the ecosystem lane runs."
@@ -122,12 +126,13 @@ if own_network true 2>/dev/null; then
 else
   echo "No network namespaces here (unshare): the notebooks run after the tests, on the same cluster."
   $py -m course_lib up
-  $py -m pytest tests --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
+  $py -m pytest tests --ignore=$CLASS_LANE_TESTS --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
   LANE=lessons run_twice "${lessons[@]}"; lessons_rc=$?
   touch test-artifacts/other-lanes-done  # nothing else runs now: the labs' restart benchmark need not wait
   LANE=ecosystem run_twice "${ecosystem[@]}"; ecosystem_rc=$?
   LANE=labs RESTART_BENCHMARK=1 run_twice "${labs[@]}"; labs_rc=$?
-  LANE=class LANE_TESTS=$CLASS_LANE_TESTS run_as_a_student "${as_a_student[@]}"; class_rc=$?
+  # On the cluster already up (its ports are the class lane's too), beside it the secured one in .course/secure.
+  LANE=class LANE_TESTS=$CLASS_LANE_TESTS COURSE_HOME="$PWD/.course" run_as_a_student "${as_a_student[@]}"; class_rc=$?
 fi
 $py benchmarks/suite_times.py test-artifacts
 echo "Suite done after $(( $(date +%s) - started )) s: tests exit $tests_rc, lessons exit $lessons_rc, labs exit" \

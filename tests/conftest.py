@@ -16,6 +16,7 @@ from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient
 
 from course_lib import connect
+from course_lib.cluster.secure import SecureCluster
 from course_lib.connection import client_config, reason
 from course_lib.tidy import delete_created, find_leftovers
 
@@ -32,6 +33,15 @@ def pytest_collection_modifyitems(config, items):
 def cluster():
     """The course cluster, up and ready."""
     return connect(quiet=True)
+
+
+@pytest.fixture(scope="session")
+def secure():
+    """The secured cluster of lesson 20 (tests/security, and tests/classroom's class on a shared cluster): started for
+    the tests that ask for it, stopped after — the same one ``python -m course_lib up --secure`` starts."""
+    cluster = SecureCluster().up(quiet=True)
+    yield cluster
+    cluster.down()
 
 
 @pytest.fixture(autouse=True)

@@ -102,7 +102,7 @@ def admin_side(secure: bool) -> Admin:
         raise CourseError("No admin to act as: set COURSE_PROFILE to the profile file of a user with admin rights on "
                           "the class's cluster (or the COURSE_KAFKA_* variables), or add --secure to use the course's "
                           "secured cluster as its admin.")
-    return Admin({"bootstrap.servers": profile.bootstrap_servers, **profile.security}, f"the profile of {profile.source}",
+    return Admin(profile.client_config(), f"the profile of {profile.source}",
                  profile.registry_url)
 
 

@@ -117,13 +117,18 @@ def _wait_for_topic(name: str, cluster, present: bool, timeout: float = 30) -> N
     cluster = cluster_or_course(cluster)
 
     def listed_by() -> dict[int, bool]:
-        """For each running broker: whether it lists the topic, asked of a client that knows only that broker.
-        (A shared cluster is asked through its bootstrap address only: its brokers' own are not ours to know.)"""
-        addresses = ({node.node_id: f"localhost:{node.port}" for node in cluster.nodes if node.process.alive}
-                     if cluster.local else {0: cluster.bootstrap_servers})
+        """For each running broker: whether it lists the topic, asked of a client that knows only that broker (a
+        shared cluster's brokers as its metadata names them, with the profile's security settings)."""
+        if cluster.local:
+            addresses = {node.node_id: f"localhost:{node.port}" for node in cluster.nodes if node.process.alive}
+        else:
+            brokers = AdminClient(client_config(cluster.bootstrap_servers)).list_topics(timeout=5).brokers
+            addresses = {b.id: f"{b.host}:{b.port}" for b in brokers.values()}
         seen = {}
         for node_id, address in addresses.items():
-            topic = AdminClient(client_config(address)).list_topics(timeout=5).topics.get(name)
+            config = (client_config(address) if cluster.local  # a shared one's: with the profile's security
+                      else {**client_config(cluster.bootstrap_servers), "bootstrap.servers": address})
+            topic = AdminClient(config).list_topics(timeout=5).topics.get(name)
             seen[node_id] = topic is not None and topic.error is None and bool(topic.partitions)
         return seen
 
@@ -341,7 +346,7 @@ def applied_everywhere(config: dict, topic: str, timeout: float = 30) -> None:
                                  on_delivery=lambda error, message: outcomes.append(error))
             producer.flush(timeout + 5)
         finally:
-            admin.delete_topics([topic], operation_timeout=timeout)
+            admin.delete_topics([topic], operation_timeout=timeout)[topic].result()
     if len(outcomes) < len(ids) or any(outcomes):
         raise CourseError(f"The brokers did not take a record on each partition of {topic} within {timeout:.0f} s: "
                           f"{[error.str() for error in outcomes if error] or 'no answer'}.")

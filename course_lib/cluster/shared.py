@@ -34,7 +34,7 @@ class SharedCluster(Cluster):
         return self.profile.bootstrap_servers
 
     def client_config(self) -> dict:
-        return {"bootstrap.servers": self.bootstrap_servers, **self.profile.security}
+        return self.profile.client_config()
 
     def namespaced(self, base: str) -> str:
         return self.profile.name(base)
@@ -92,12 +92,6 @@ class SharedCluster(Cluster):
 
     def stop_broker(self, node_id: int, timeout: float = 30) -> None:
         self.require_local("Stopping a broker")
-
-    def kill_broker(self, node_id: int) -> None:
-        self.require_local("Killing a broker")
-
-    def start_broker(self, node_id: int, timeout: float = 300) -> None:
-        self.require_local("Starting a broker")
 
     def logs(self, node_id: int, lines: int = 40) -> str:
         self.require_local("Reading a broker's log")

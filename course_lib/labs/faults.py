@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from confluent_kafka import Consumer, KafkaException, Producer
 
 from ..clients.admin import admin_client, committed_offsets, create_topic, delete_topic, watermarks
+from ..profile import namespaced
 from .checking import NotYet
 
 __all__ = ["SimulatedCrash", "InputDrained", "JobRaised", "Trial", "crash_and_restart", "delete_trial", "run_to_end",
@@ -219,7 +220,7 @@ def crash_and_restart(job: Callable, consumer_config: dict, producer_config: dic
     are the learner's with ``-trial-N`` appended."""
     n = next(_trials)
     target = f"{target_name}-trial-{n}"
-    group = f"{consumer_config.get('group.id', 'no-group')}-trial-{n}"
+    group = f"{consumer_config.get('group.id', namespaced('no-group'))}-trial-{n}"
     create_topic(target, partitions=partitions)
     consumer_config = {**consumer_config, "group.id": group}
     producer_config = {**producer_config, "linger.ms": HELD_FOR_MS}
@@ -257,7 +258,7 @@ def require_at_least_once(trial: Trial, source: str, wanted: Counter, copied: Co
 def run_to_end(job: Callable, consumer_config: dict, producer_config: dict, *topics: str) -> str:
     """Run ``job(consumer, producer, *topics)`` once, without a crash, until its input is drained; return the
     run's group (the learner's with ``-trial-N`` appended). Lab 14's dead-letter job is judged on one run."""
-    group = f"{consumer_config.get('group.id', 'no-group')}-trial-{next(_trials)}"
+    group = f"{consumer_config.get('group.id', namespaced('no-group'))}-trial-{next(_trials)}"
     _run(job, {**consumer_config, "group.id": group}, producer_config, topics, _Run(None, False, False), "check's")
     return group
 

@@ -18,11 +18,11 @@ from ..clients.produce import produce_one
 from ..clients.reading import read_all
 from ..connection import reason
 from ..errors import CourseError
+from ..tidy import VERDICTS_TOPIC
 from .verdict import Verdict
 
-__all__ = ["VERDICTS_TOPIC", "record_verdict", "recorded_verdicts", "task_key"]
+__all__ = ["record_verdict", "recorded_verdicts", "task_key"]
 
-VERDICTS_TOPIC = "course-verdicts"
 
 
 def task_key(lab_number: str, task: str) -> str:

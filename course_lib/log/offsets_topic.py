@@ -25,6 +25,7 @@ from confluent_kafka import Consumer, KafkaError, TopicPartition
 from ..clients.admin import describe_topic, partition_leader
 from ..connection import client_config
 from ..errors import CourseError
+from ..profile import namespaced
 from .segments import read_batches, segment_files
 from ..session import cluster_or_course
 
@@ -338,7 +339,7 @@ def read_offsets_topic(group: str | None = None, cluster=None, timeout: float = 
     wanted = [partition_for(group, count)] if group is not None else list(range(count))
     # read_uncommitted: a transaction left open on this partition (a crashed transactional producer's
     # offsets) would stop a read_committed reader at the last stable offset, before later commits.
-    reader = Consumer(client_config(bootstrap, group_id="course-offsets-reader", enable_auto_commit=False,
+    reader = Consumer(client_config(bootstrap, group_id=namespaced("course-offsets-reader"), enable_auto_commit=False,
                                     enable_partition_eof=True, isolation_level="read_uncommitted"))
     records: list[CoordinatorRecord] = []
     try:

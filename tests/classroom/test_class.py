@@ -4,7 +4,7 @@ students, each working in their own namespace through ``course_lib.connect()`` a
 import uuid
 
 import pytest
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import (AclBindingFilter, AclOperation, AclPermissionType, AdminClient, NewTopic,
                                    ResourcePatternType, ResourceType)
 
@@ -191,7 +191,8 @@ def test_cleanup_deletes_only_that_students_topics_and_groups(klass, secure):
     for topic in topics:
         assert create(admin, topic) is None
         consumer = Consumer({**admin, "group.id": topic.replace(".old", ".oldgroup")})
-        consumer.commit(offsets=[TopicPartition(topic, 0, 0)], asynchronous=False)
+        poll_until(lambda: consumer.commit(offsets=[TopicPartition(topic, 0, 0)], asynchronous=False),
+                   f"a commit on {topic} (new: its coordinator may not know it yet)", 30, retry_on=(KafkaException,))
         consumer.close()
     dry = cleanup(klass["admin"], (f"{first}.",), dry_run=True)
     assert f"{first}.old " in dry and f"{first}.oldgroup " in dry and "would delete" in dry and second not in dry, dry

@@ -5,9 +5,11 @@ import os
 import subprocess
 import sys
 
+from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from course_lib.paths import REPO_ROOT
+from course_lib.waiting import poll_until
 
 
 def course(profile, *args: str) -> subprocess.CompletedProcess:
@@ -42,7 +44,13 @@ def test_tidy_sees_only_the_students_namespace(student, secure):
             assert "cli-cat.leftover" in done.stdout and "cli-dog.leftover" not in done.stdout
             done = course(profile, "tidy")
             assert done.returncode == 0, done.stderr
-            topics = admin.list_topics(timeout=10).topics
-            assert "cli-cat.leftover" not in topics and "cli-dog.leftover" in topics
+            topics = poll_until(lambda: admin.list_topics(timeout=10).topics, "the deletion to reach the metadata",
+                                30, done=lambda topics: "cli-cat.leftover" not in topics)
+            assert "cli-dog.leftover" in topics
         finally:
-            admin.delete_topics(["cli-dog.leftover", "cli-cat.leftover"], operation_timeout=30)
+            for name, future in admin.delete_topics(["cli-dog.leftover", "cli-cat.leftover"],
+                                                    operation_timeout=30).items():
+                try:
+                    future.result()
+                except KafkaException as gone:  # tidy deleted the student's
+                    assert gone.args[0].code() == KafkaError.UNKNOWN_TOPIC_OR_PART, (name, gone)

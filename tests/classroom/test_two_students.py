@@ -24,15 +24,19 @@ def _environment(**extra) -> dict:
 
 
 @pytest.fixture(scope="module")
-def runs(secure, student):
-    """Both students' runs of the two solutions, started together and waited for; their topics deleted after."""
+def runs(secure, student, tmp_path_factory):
+    """Both students' runs of the two solutions, started together and waited for (each writing to a file, so neither
+    blocks on a full pipe); their topics deleted after."""
     profiles = {name: student(name) for name in STUDENTS}
+    logs = {name: tmp_path_factory.mktemp("runs") / f"{name}.log" for name in STUDENTS}
     nbval = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=600", "-q", "-p", "no:cacheprovider"]
-    running = {name: subprocess.Popen([sys.executable, "-m", "pytest", *NOTEBOOKS, *nbval], cwd=REPO_ROOT,
-                                      env=_environment(COURSE_PROFILE=str(profile)), stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True)
-               for name, profile in profiles.items()}
-    outcomes = {name: (run.wait(timeout=900), run.stdout.read()) for name, run in running.items()}
+    running = {}
+    for name, profile in profiles.items():
+        with logs[name].open("w") as log:
+            running[name] = subprocess.Popen([sys.executable, "-m", "pytest", *NOTEBOOKS, *nbval], cwd=REPO_ROOT,
+                                             env=_environment(COURSE_PROFILE=str(profile)), stdout=log,
+                                             stderr=subprocess.STDOUT)
+    outcomes = {name: (run.wait(timeout=900), logs[name].read_text()) for name, run in running.items()}
     yield profiles, outcomes
     with AdminClient(secure.client_config("admin")) as admin:
         theirs = [t for t in admin.list_topics(timeout=10).topics if t.startswith(tuple(f"{s}." for s in STUDENTS))]
