@@ -32,12 +32,13 @@ def client_config(bootstrap_servers: str, **overrides) -> dict:
     profile's security settings come with it, so every helper gets in as the student.
     """
     profile = active_profile()
+    shared = profile is not None and profile.bootstrap_servers == bootstrap_servers
     config = {
         "bootstrap.servers": bootstrap_servers,
         "broker.address.family": address_family(),
         "logger": quiet_logger,
         "error_cb": error_reporter(bootstrap_servers),
-        **(profile.security if profile and profile.bootstrap_servers == bootstrap_servers else {}),
+        **(profile.client_config() if shared else {}),
     }
     config.update({key.replace("_", "."): value for key, value in overrides.items()})
     return config

@@ -53,12 +53,14 @@ class Profile:
         return base if base.startswith(self.namespace) else f"{self.namespace}{base}"
 
     def client_config(self) -> dict:
-        """``bootstrap.servers`` and the security settings: what any client needs to get in."""
-        return {"bootstrap.servers": self.bootstrap_servers, **self.security}
+        """``bootstrap.servers`` and the security settings: what any client needs to get in; and a ``client.id`` in
+        the namespace, so the cluster's logs and quotas tell the students' clients apart."""
+        return {"bootstrap.servers": self.bootstrap_servers, **self.security,
+                **({"client.id": f"{self.namespace}course"} if self.namespace else {})}
 
     def properties(self) -> dict:
         """The profile as one librdkafka ``.properties`` mapping (what ``write_properties`` saves)."""
-        settings = self.client_config()
+        settings = {"bootstrap.servers": self.bootstrap_servers, **self.security}
         if self.namespace:
             settings["course.namespace"] = self.namespace
         if self.registry_url:

@@ -129,3 +129,11 @@ def test_bad_toml_and_a_missing_file_are_one_sentence(tmp_path, clean_environmen
 def test_an_environment_without_bootstrap_servers_is_one_sentence(clean_environment):
     clean_environment.setenv("COURSE_KAFKA_SASL_USERNAME", "erin")
     assert "the COURSE_KAFKA_* environment variables has no bootstrap.servers" in refusal(active_profile)
+
+
+def test_a_students_clients_carry_the_namespace_in_their_client_id():
+    student = Profile("kafka.example.org:9092", {"security.protocol": "SASL_SSL"}, "ana.")
+    assert student.client_config() == {"bootstrap.servers": "kafka.example.org:9092", "security.protocol": "SASL_SSL",
+                                       "client.id": "ana.course"}
+    assert "client.id" not in Profile("kafka.example.org:9092").client_config()
+    assert "client.id" not in student.properties(), "a profile file says who the student is, not a client's id"
