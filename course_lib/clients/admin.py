@@ -10,7 +10,7 @@ from confluent_kafka import (ConsumerGroupState, ConsumerGroupTopicPartitions, K
                              TopicCollection, TopicPartition)
 from confluent_kafka.admin import AdminClient, ConfigResource, ConfigSource, NewPartitions, NewTopic
 
-from ..connection import client_config, reason
+from ..connection import client_config, quiet_logger, reason
 from ..errors import CourseError
 from ..session import cluster_or_course
 from ..profile import namespaced
@@ -333,6 +333,7 @@ def applied_everywhere(config: dict, topic: str, timeout: float = 30) -> None:
     broker, write to every partition — a broker that leads one has applied every record before the topic's — and
     delete it again. ``config`` is an administrator's client config.
     """
+    config = {**config, "logger": quiet_logger}  # librdkafka's own chatter (a purged queue at exit) is not news
     with AdminClient(config) as admin:
         ids = sorted(admin.list_topics(timeout=10).brokers)
         each_leads_one = [ids[i:] + ids[:i] for i in range(len(ids))]

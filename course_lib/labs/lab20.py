@@ -191,7 +191,7 @@ class _Team:
     def sync(self) -> None:
         """Wait until every broker has applied what the learner's code just changed (``applied_everywhere``)."""
         self.syncs += 1
-        applied_everywhere({**self.login("admin"), "logger": quiet_logger}, f"{self.name}-sync{self.syncs}")
+        applied_everywhere(self.login("admin"), f"{self.name}-sync{self.syncs}")
 
     def new_acls(self) -> list[AclBinding]:
         """The ACLs made since the team was: the learner's."""
