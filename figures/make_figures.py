@@ -198,9 +198,9 @@ def partition_log():
     f.brace(at(hw) + 3, at(end) - 3, y + 56, "not on every ISR")
     f.label(at(hw) + w, y + 84, "replica yet", size=11, colour=MUTED)
     f.lines(20, 250, [
-        "log start ≤ committed ≤ high watermark ≤ log end offset. Offsets are never reused: deleting moves the log start",
-        "offset; each append moves the log end offset (the next offset to write); the high watermark follows the slowest",
-        "in-sync replica; a group's committed offset is the next offset it will read.",
+        "log start ≤ high watermark ≤ log end offset. Offsets are never reused: deleting moves the log start offset;",
+        "each append moves the log end offset (the next offset to write); the high watermark follows the slowest in-sync",
+        "replica. A group's committed offset is the next offset it will read (retention can overtake a slow group's).",
     ], size=12, anchor="start", gap=16, colour=MUTED)
     return f
 
