@@ -163,7 +163,11 @@ class Group(GroupRunner):
             description = self._admin.describe_consumer_groups(
                 [self.group_id], request_timeout=5)[self.group_id].result(timeout=10)
         except (KafkaException, TimeoutError) as exc:
-            return _Settlement(False, f"no description from the broker ({type(exc).__name__}); the members hold {mine}")
+            # The next look comes from a new client: one whose request sticks in flight on a connection (a
+            # broker slow under load) fails every describe until socket.timeout.ms (60 s) cuts it (CI run, stop 31).
+            self._admin = admin_client(self.cluster)
+            why = reason(exc) if isinstance(exc, KafkaException) else "no answer within 10 s"
+            return _Settlement(False, f"no description from the broker ({why}); the members hold {mine}")
         given = {m.client_id: tuple(sorted((tp.topic, tp.partition) for tp in m.assignment.topic_partitions))
                  for m in description.members}
         theirs = {name: [p for _, p in partitions] for name, partitions in given.items()}
