@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 REPORTS = ("tests", "lessons-pass1", "lessons-pass2", "labs-pass1", "labs-pass2", "labs-tests",
-           "ecosystem-pass1", "ecosystem-pass2", "ecosystem-tests")
+           "ecosystem-pass1", "ecosystem-pass2", "ecosystem-tests", "book")
 
 
 def cases(report: Path) -> list[tuple[str, str, float]]:

@@ -36,7 +36,7 @@ want="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "Installing Python packages into .venv (once) ..."
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/python -m pip install -q -e '.[test,book]'
   # Lessons 15-16's stream processor. It pins confluent-kafka below 2.13 for speed, not correctness (quix-streams
   # issue 1139: smaller consume batches, slower back-pressure in 2.13.x), and the course needs 2.16.1 (share
   # groups), so it goes in without its pins; its other requirements are in pyproject.toml, and the lessons,

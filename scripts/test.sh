@@ -14,6 +14,8 @@
 #             (`python -m course_lib class provision`; the plain cluster beside it for its schema registry), lessons
 #             01-09 and their lab solutions once under that student's profile, then $CLASS_LANE_TESTS (provisioning,
 #             grading, two students at once).
+#   book    — after the lanes: the HTML book (issue 19) from the notebooks their first passes executed (`-p
+#             book.capture`), then tests/book: every page, its figures and outputs, and three pages in Chromium.
 # The lessons, labs and ecosystem lanes each run a cluster in .course/lanes/NAME/ inside a network namespace of its
 # own: its own 127.0.0.1, so each uses the very ports a student's cluster uses. Without network namespaces (no
 # `unshare`), the notebooks run after the tests, on the same cluster.
@@ -27,6 +29,9 @@ echo "Set-up done after $(( $(date +%s) - began )) s."
 py=.venv/bin/python
 mkdir -p test-artifacts
 rm -f test-artifacts/*.xml test-artifacts/other-lanes-done  # the JUnit reports benchmarks/suite_times.py reads: this run's only
+# The notebooks' first pass keeps what it executed, outputs included: the book (issue 19) is built from them.
+export BOOK_EXECUTED="$PWD/.course/book/executed"
+rm -rf "$BOOK_EXECUTED"
 
 stop_everything() {  # pids are global, so this also stops what the lanes started inside their namespaces
   for home in "" "$PWD/.course/lanes/lessons" "$PWD/.course/lanes/labs" "$PWD/.course/lanes/ecosystem" \
@@ -42,7 +47,8 @@ trap stop_everything EXIT
 run_twice() {  # run_twice NOTEBOOK... — start the cluster, then nbval over the notebooks twice
   local nbval=(--nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=15 -q) began=$(date +%s)
   $py -m course_lib up >/dev/null || return 1
-  $py -m pytest "$@" "${nbval[@]}" --junitxml="test-artifacts/$LANE-pass1.xml" || return 1
+  $py -m pytest "$@" "${nbval[@]}" -p book.capture --executed-into "$BOOK_EXECUTED" \
+    --junitxml="test-artifacts/$LANE-pass1.xml" || return 1
   echo "First pass done after $(( $(date +%s) - began )) s. Second pass: the same notebooks again, on the same" \
        "cluster (they must be re-runnable)."
   $py -m pytest "$@" "${nbval[@]}" --junitxml="test-artifacts/$LANE-pass2.xml" || return 1
@@ -103,11 +109,11 @@ ECOSYSTEM_LANE_TESTS="tests/labs/test_lab15.py tests/labs/test_lab16.py tests/la
 started=$(date +%s)
 if own_network true 2>/dev/null; then
   export -f run_twice
-  export py
+  export py BOOK_EXECUTED
   LANE_TESTS=$LESSON_LANE_TESTS RESTART_BENCHMARK=1 lane lessons "${lessons[@]}"; lessons_lane=$!
   LANE_TESTS=$LAB_LANE_TESTS lane labs "${labs[@]}"; labs_lane=$!
   $py -m course_lib up
-  ignored=(); for path in $LAB_LANE_TESTS $LESSON_LANE_TESTS $ECOSYSTEM_LANE_TESTS $CLASS_LANE_TESTS; do
+  ignored=(); for path in $LAB_LANE_TESTS $LESSON_LANE_TESTS $ECOSYSTEM_LANE_TESTS $CLASS_LANE_TESTS tests/book; do
     ignored+=(--ignore="$path")
   done
   $py -m pytest tests "${ignored[@]}" --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
@@ -126,7 +132,7 @@ if own_network true 2>/dev/null; then
 else
   echo "No network namespaces here (unshare): the notebooks run after the tests, on the same cluster."
   $py -m course_lib up
-  $py -m pytest tests --ignore=$CLASS_LANE_TESTS --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
+  $py -m pytest tests --ignore=$CLASS_LANE_TESTS --ignore=tests/book --durations=15 -q --junitxml=test-artifacts/tests.xml; tests_rc=$?
   LANE=lessons run_twice "${lessons[@]}"; lessons_rc=$?
   touch test-artifacts/other-lanes-done  # nothing else runs now: the labs' restart benchmark need not wait
   LANE=ecosystem run_twice "${ecosystem[@]}"; ecosystem_rc=$?
@@ -134,7 +140,12 @@ else
   # On the cluster already up (its ports are the class lane's too), beside it the secured one in .course/secure.
   LANE=class LANE_TESTS=$CLASS_LANE_TESTS COURSE_HOME="$PWD/.course" run_as_a_student "${as_a_student[@]}"; class_rc=$?
 fi
+# The book from the notebooks the lanes executed (no second execution), then its pages and three screenshots.
+began_book=$(date +%s)
+$py -m book build && $py -m pytest tests/book --durations=5 -q --junitxml=test-artifacts/book.xml; book_rc=$?
+echo "The book built and checked in $(( $(date +%s) - began_book )) s."
 $py benchmarks/suite_times.py test-artifacts
 echo "Suite done after $(( $(date +%s) - started )) s: tests exit $tests_rc, lessons exit $lessons_rc, labs exit" \
-     "$labs_rc, ecosystem exit $ecosystem_rc, class exit $class_rc."
-[ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ] && [ "$ecosystem_rc" = 0 ] && [ "$class_rc" = 0 ]
+     "$labs_rc, ecosystem exit $ecosystem_rc, class exit $class_rc, book exit $book_rc."
+[ "$tests_rc" = 0 ] && [ "$lessons_rc" = 0 ] && [ "$labs_rc" = 0 ] && [ "$ecosystem_rc" = 0 ] && [ "$class_rc" = 0 ] \
+  && [ "$book_rc" = 0 ]

@@ -1,0 +1,36 @@
+"""``python -m book build`` (the HTML from the executed notebooks) and ``python -m book serve`` (on 127.0.0.1)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from course_lib.errors import CourseError
+
+from .build import book_home, build
+from .serve import serve
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m book", description="Build and show the course as a book.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    building = commands.add_parser("build", help="build the HTML from the executed notebooks")
+    building.add_argument("--executed", type=Path, help="the executed notebooks (default: <course home>/book/executed)")
+    serving = commands.add_parser("serve", help="serve the built book on 127.0.0.1")
+    serving.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    try:
+        if args.command == "build":
+            html = build(args.executed)
+            print(f"The book is in {html}; `make book-serve` shows it.")
+        else:
+            serve(book_home() / "html", args.port)
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
