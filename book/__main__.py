@@ -4,7 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course_lib.errors import CourseError
+from course_lib.errors import exit_status
 
 from .build import book_home, build
 from .serve import serve
@@ -18,18 +18,9 @@ def main() -> int:
     serving = commands.add_parser("serve", help="serve the built book on 127.0.0.1")
     serving.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
-    try:
-        if args.command == "build":
-            html = build(args.executed)
-            print(f"The book is in {html}; `make book-serve` shows it.")
-        else:
-            serve(book_home() / "html", args.port)
-    except CourseError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    if args.command == "build":
+        return exit_status(lambda: print(f"The book is in {build(args.executed)}; `make book-serve` shows it."))
+    return exit_status(lambda: serve(book_home() / "html", args.port))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from .cluster import ZooKeeperCluster, course_cluster
-from .errors import CourseError
+from .errors import CourseError, exit_status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -192,14 +192,7 @@ def main() -> int:
 
     Course machinery.
     """
-    try:
-        run(sys.argv[1:])
-    except CourseError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    return exit_status(lambda: run(sys.argv[1:]))
 
 
 if __name__ == "__main__":
