@@ -1,9 +1,10 @@
 """Save the notebooks an nbval run executes, outputs and widget state included, for the book (issue 19).
 
 ``pytest -p book.capture --executed-into DIR notebooks/... --nbval-lax`` — the run CI and ``make book`` already
-make: each cell's outputs, as nbval collected them, go into the cell; after a notebook's last cell the kernel is
-asked for its widgets' state (so the book can draw them); the notebook is written to DIR under its path in the
-repository. A notebook with a failed cell is not written: the book then lacks its page and says so.
+make: each cell's outputs, as nbval collected them, go into the cell; after each cell the kernel is asked for its
+widgets' state, kept as last seen (so the book draws a view even when the lesson closed it before its end); after
+the last cell the notebook is written to DIR under its path in the repository. A notebook with a failed cell is not
+written: the book then lacks its page and says so.
 """
 
 import json
@@ -15,12 +16,15 @@ import pytest
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 _STATE_CODE = """\
-import json as _json
-try:
-    import ipywidgets as _widgets
-    print(_json.dumps(_widgets.Widget.get_manager_state(drop_defaults=True)))
-except Exception:
-    print("{}")
+def _book_widget_state():
+    import json
+    try:
+        import ipywidgets
+        return json.dumps(ipywidgets.Widget.get_manager_state(drop_defaults=True))
+    except Exception:  # no ipywidgets, or a widget made by a thread meanwhile: no state this time
+        return "{}"
+print(_book_widget_state())
+del _book_widget_state
 """
 
 
@@ -50,14 +54,20 @@ def pytest_runtest_call(item):
     for output in item.cell.outputs:
         if output.get("output_type") == "execute_result":
             output["execution_count"] = count
-    if item._book_last_cell and not getattr(notebook, "_book_failed", False):
+    if getattr(notebook, "_book_failed", False):
+        return
+    seen = _widget_state(notebook.kernel)
+    if seen.get("state"):
+        kept = getattr(notebook, "_book_widgets", None) or {**seen, "state": {}}
+        kept["state"].update(seen["state"])
+        notebook._book_widgets = kept
+    if item._book_last_cell:
         _save(notebook, Path(into), item.config.rootpath)
 
 
 def _save(notebook, into: Path, root: Path) -> None:
-    state = _widget_state(notebook.kernel)
-    if state.get("state"):
-        notebook.nb.metadata["widgets"] = {WIDGET_STATE: state}
+    if getattr(notebook, "_book_widgets", None):
+        notebook.nb.metadata["widgets"] = {WIDGET_STATE: notebook._book_widgets}
     target = into / Path(str(notebook.fspath)).resolve().relative_to(root.resolve())
     target.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook.nb, str(target))

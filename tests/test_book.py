@@ -31,16 +31,17 @@ def run_captured(tmp_path: Path, notebook: nbformat.NotebookNode) -> tuple[subpr
     return run, tmp_path / "executed" / "lesson.ipynb"
 
 
-def test_capture_keeps_each_cells_outputs_and_the_widgets_state(tmp_path):
+def test_capture_keeps_each_cells_outputs_and_the_widgets_state_as_last_seen(tmp_path):
     run, saved = run_captured(tmp_path, notebook_of(
-        "print('hello')", "x = 1", "import ipywidgets\nipywidgets.HTML(value='<b>drawn</b>')", "6 * 7"))
+        "print('hello')", "x = 1", "import ipywidgets\nview = ipywidgets.HTML(value='<b>drawn</b>')\nview",
+        "view.value = '<b>redrawn</b>'\nview.close()", "6 * 7"))
     assert run.returncode == 0, run.stdout[-800:]
     cells = nbformat.read(saved, as_version=4).cells
     assert cells[0].outputs[0].text == "hello\n" and cells[1].outputs == []
     view = cells[2].outputs[0].data[build.WIDGET_VIEW]["model_id"]
     state = nbformat.read(saved, as_version=4).metadata.widgets[build.WIDGET_STATE]["state"]
-    assert state[view]["state"]["value"] == "<b>drawn</b>"
-    assert cells[3].outputs[0].data["text/plain"] == "42" and [c.execution_count for c in cells] == [1, 2, 3, 4]
+    assert state[view]["state"]["value"] == "<b>drawn</b>"  # closed by the next cell: kept as it was seen last
+    assert cells[4].outputs[0].data["text/plain"] == "42" and [c.execution_count for c in cells] == [1, 2, 3, 4, 5]
 
 
 def test_capture_saves_no_notebook_with_a_failed_cell(tmp_path):
