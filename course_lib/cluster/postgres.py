@@ -95,7 +95,16 @@ class PostgresServer:
         (self.data / "postgresql.auto.conf").write_text("".join(f"{k} = {v}\n" for k, v in settings.items()))
 
     def answers(self) -> bool:
-        return port_accepts(self.port) and (self.dir / f".s.PGSQL.{self.port}").exists()
+        """True once a client gets in: the port opens while the server still recovers its write-ahead log, and a
+        connection then is refused ("the database system is starting up": lab 18's first cell in run AK)."""
+        if not (port_accepts(self.port) and (self.dir / f".s.PGSQL.{self.port}").exists()):
+            return False
+        try:
+            with psycopg.connect(self.dsn, connect_timeout=5) as db:
+                db.execute("SELECT 1")
+        except psycopg.OperationalError:
+            return False
+        return True
 
     def start(self, timeout: float = 60) -> "PostgresServer":
         """Start the server unless it runs; return once it accepts connections."""
