@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -115,9 +116,13 @@ def widget_renderer(into: Path) -> None:
             raise CourseError("The book draws the course's views with ipywidgets' HTML manager, which comes from "
                               "the npm registry: install Node.js (with npm) and build again.")
         with tempfile.TemporaryDirectory() as scratch:
-            packed = subprocess.run([npm, "pack", HTML_MANAGER, "--silent"], cwd=scratch, capture_output=True,
-                                    text=True)
-            if packed.returncode != 0:
+            for attempt in range(3):  # the registry is a network away: a hiccup is tried again
+                packed = subprocess.run([npm, "pack", HTML_MANAGER, "--silent"], cwd=scratch, capture_output=True,
+                                        text=True)
+                if packed.returncode == 0:
+                    break
+                time.sleep(5 * (attempt + 1))
+            else:
                 raise CourseError(f"npm could not fetch {HTML_MANAGER}: {packed.stderr.strip()[-200:]}")
             with tarfile.open(Path(scratch) / packed.stdout.strip().splitlines()[-1]) as archive:
                 archive.extractall(scratch, filter="data")

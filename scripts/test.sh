@@ -30,7 +30,7 @@ py=.venv/bin/python
 mkdir -p test-artifacts
 rm -f test-artifacts/*.xml test-artifacts/other-lanes-done  # the JUnit reports benchmarks/suite_times.py reads: this run's only
 # The notebooks' first pass keeps what it executed, outputs included: the book (issue 19) is built from them.
-export BOOK_EXECUTED="$PWD/.course/book/executed"
+export BOOK_EXECUTED="$(realpath -m "${COURSE_HOME:-.course}")/book/executed"  # where `python -m book build` looks
 rm -rf "$BOOK_EXECUTED"
 
 stop_everything() {  # pids are global, so this also stops what the lanes started inside their namespaces

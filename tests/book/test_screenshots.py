@@ -30,7 +30,7 @@ def browse():
         browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         failed = []
-        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("requestfailed", lambda request: request.failure != "net::ERR_ABORTED" and failed.append(request.url))
 
         def show(path: str):
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}", wait_until="load")
