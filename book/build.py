@@ -5,7 +5,6 @@ then runs ``python -m book build``; CI builds from the notebooks its lanes alrea
 ``<course home>/book/``: ``executed/`` (the notebooks with outputs), ``source/`` (what Sphinx reads), ``html/``.
 """
 
-import json
 import shutil
 import subprocess
 import sys
@@ -21,9 +20,10 @@ import plotly.io
 from course_lib.errors import CourseError
 from course_lib.paths import REPO_ROOT, course_home
 
+from .capture import WIDGET_STATE
+
 PLOTLY = "application/vnd.plotly.v1+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 # The widgets' renderer for a page without a kernel (ipywidgets 8), fetched once from the npm registry.
 HTML_MANAGER = "@jupyter-widgets/html-manager@1.0.14"
 LIVE_VIEW = "(A live view: it is drawn from the cluster while the notebook runs; this run closed it before the end.)"
@@ -131,9 +131,3 @@ def widget_renderer(into: Path) -> None:
             shutil.copytree(Path(scratch) / "package" / "dist", cache,
                             ignore=shutil.ignore_patterns("*.map", "*amd.js"))
     shutil.copytree(cache, into)
-
-
-def executed_outputs(path: Path) -> list[int]:
-    """How many outputs each code cell of an executed notebook has (the book's page checks compare them)."""
-    notebook = json.loads(path.read_text())
-    return [len(cell.get("outputs", [])) for cell in notebook["cells"] if cell["cell_type"] == "code"]
