@@ -1,7 +1,7 @@
 """The built book (issue 19): a page for every lesson and lab solution, with its figures and its outputs.
 
 CI builds the book from the notebooks its lanes executed (``python -m book build``) and runs these right after;
-where no book has been built they fail and say how to build one.
+where no book has been built they fail and say how to build one (``conftest.html``).
 """
 
 import json
@@ -15,14 +15,6 @@ from course_lib.paths import REPO_ROOT
 
 LESSONS, LABS = chapters()
 CELL = '<div class="cell docutils container'
-
-
-@pytest.fixture(scope="module")
-def html() -> Path:
-    folder = book_home() / "html"
-    if not (folder / "index.html").is_file():
-        pytest.fail(f"No book in {folder}: `make book` builds one (CI: `python -m book build` after the lanes).")
-    return folder
 
 
 def figures_in(notebook: Path) -> set[str]:

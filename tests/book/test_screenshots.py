@@ -5,11 +5,11 @@ charts; all from the book's own files (no CDN), served by ``book.serve`` as ``ma
 """
 
 import threading
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from book.build import book_home
 from book.serve import book_server
 from course_lib.paths import REPO_ROOT
 from tests.views.jupyterlab_session import CHROMIUM_ARGS, ensure_chromium
@@ -18,11 +18,9 @@ ARTIFACTS = REPO_ROOT / "test-artifacts" / "book"
 
 
 @pytest.fixture(scope="module")
-def browse():
-    """``browse(path)`` → a Playwright page showing the book's ``path``."""
-    html = book_home() / "html"
-    if not (html / "index.html").is_file():
-        pytest.fail(f"No book in {html}: `make book` builds one (CI: `python -m book build` after the lanes).")
+def look_at(html):
+    """``look_at(path, selector)`` → the first match on the book's page ``path``, waited for and scrolled into view;
+    the page's screenshot is saved as ``test-artifacts/book/<page>.png``."""
     server = book_server(html, 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -32,37 +30,30 @@ def browse():
         failed = []
         page.on("requestfailed", lambda request: request.failure != "net::ERR_ABORTED" and failed.append(request.url))
 
-        def show(path: str):
+        def look(path: str, selector: str):
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}", wait_until="load")
-            return page
-        yield show
+            found = page.locator(selector).first
+            found.wait_for(timeout=30_000)
+            found.scroll_into_view_if_needed()
+            page.screenshot(path=ARTIFACTS / f"{Path(path).stem}.png")
+            return found
+        yield look
         browser.close()
         assert not failed, f"the book asked for what it does not have: {failed[:3]}"
     server.shutdown()
     server.server_close()
 
 
-def test_lesson_01_opens_with_its_figure(browse):
-    page = browse("notebooks/01_first_message.html")
-    figure = page.locator("img[src$='produce_path.svg']")
-    figure.scroll_into_view_if_needed()
+def test_lesson_01_opens_with_its_figure(look_at):
+    figure = look_at("notebooks/01_first_message.html", "img[src$='produce_path.svg']")
     assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
-    page.screenshot(path=ARTIFACTS / "01_first_message.png")
 
 
-def test_lesson_02_draws_its_view_from_the_saved_widget_state(browse):
-    page = browse("notebooks/02_topics_and_partitions.html")
-    view = page.locator(".widget-vbox").first
-    view.wait_for(timeout=30_000)
-    view.scroll_into_view_if_needed()
+def test_lesson_02_draws_its_view_from_the_saved_widget_state(look_at):
+    view = look_at("notebooks/02_topics_and_partitions.html", ".widget-vbox")
     assert "partition" in view.inner_text()
-    page.screenshot(path=ARTIFACTS / "02_topics_and_partitions.png")
 
 
-def test_lesson_12_draws_its_plotly_charts(browse):
-    page = browse("notebooks/12_performance.html")
-    chart = page.locator(".js-plotly-plot").first
-    chart.wait_for(timeout=30_000)
-    chart.scroll_into_view_if_needed()
-    assert page.locator(".js-plotly-plot .main-svg").count() > 0
-    page.screenshot(path=ARTIFACTS / "12_performance.png")
+def test_lesson_12_draws_its_plotly_charts(look_at):
+    chart = look_at("notebooks/12_performance.html", ".js-plotly-plot")
+    assert chart.locator(".main-svg").count() > 0
