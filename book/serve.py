@@ -5,7 +5,7 @@ import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from course_lib.cluster.ports import port_owner
+from course_lib.cluster.ports import port_taken
 from course_lib.errors import CourseError
 
 
@@ -19,9 +19,7 @@ def book_server(html: Path, port: int) -> ThreadingHTTPServer:
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             raise
-        owner = port_owner(port) or "another process"
-        raise CourseError(f"Port {port} is taken by {owner}: serve the book on another one with "
-                          f"`make book-serve BOOK_PORT=8001`.") from None
+        raise port_taken(port, "the book", "serve it on another one with `make book-serve BOOK_PORT=8001`") from None
 
 
 def serve(html: Path, port: int) -> None:

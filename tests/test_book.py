@@ -95,5 +95,5 @@ def test_serving_on_a_taken_port_names_the_process_and_the_setting(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(CourseError, match=rf"Port {port} is taken by process {os.getpid()} .*BOOK_PORT="):
+        with pytest.raises(CourseError, match=rf"Port {port} \(the book\) is already taken by process {os.getpid()} .*BOOK_PORT="):
             book_server(tmp_path, port)

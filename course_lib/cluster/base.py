@@ -17,7 +17,7 @@ from ..errors import CourseError
 from ..toolchain.jars import classpath
 from ..toolchain.java import java_executable, java_major_version
 from .metrics_agent import METRICS_PORT_SETTING, agent_jvm_args
-from .ports import port_is_free, port_owner
+from .ports import require_free
 from .processes import ManagedProcess
 from .readiness import wait_until_ready
 
@@ -286,10 +286,7 @@ class JvmCluster(Cluster):
     def _check_ports(self, nodes: list[Node]) -> None:
         for node in nodes:
             for port, setting in node.ports:
-                if not port_is_free(port):
-                    owner = port_owner(port) or "another process"
-                    raise CourseError(f"Port {port} (broker {node.node_id}) is already taken by {owner}; stop it, "
-                                      f"or choose other ports with the {setting} environment variable.")
+                require_free(port, f"broker {node.node_id}", setting)
 
     def down(self, timeout: float = 30) -> None:
         """Stop every node gracefully (SIGKILL after ``timeout``) and anything else the cluster runs."""

@@ -19,7 +19,7 @@ from ..errors import CourseError
 from ..toolchain.jars import classpath, ensure_jars, jar_dir
 from ..toolchain.java import java_executable
 from .base import NodeStatus
-from .ports import port_is_free, port_owner, ports_from_env
+from .ports import ports_from_env, require_free
 from .processes import ManagedProcess
 
 __all__ = ["PORT_SETTING", "ZK_PORT_SETTING", "INTERNAL_TOPICS", "ConnectWorker", "connect_port", "stop_connect_worker", "task_error"]
@@ -103,10 +103,7 @@ class ConnectWorker:
     def start(self, timeout: float = 180) -> "ConnectWorker":
         """Start the worker unless it runs, and return once its REST API answers."""
         if not self.alive:
-            if not port_is_free(self.port):
-                owner = port_owner(self.port) or "another process"
-                raise CourseError(f"Port {self.port} (the Connect worker's REST API) is already taken by {owner}; "
-                                  f"stop it, or choose another port with the {self.port_setting} environment variable.")
+            require_free(self.port, "the Connect worker's REST API", self.port_setting)
             ensure_jars("connect-plugins")
             self.dir.mkdir(parents=True, exist_ok=True)
             self.properties_file.write_text("".join(f"{k}={v}\n" for k, v in self.properties.items()))

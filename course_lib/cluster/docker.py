@@ -21,7 +21,7 @@ from ..paths import REPO_ROOT, course_home
 from .base import Cluster, NodeStatus
 from .compose import (QUORUM_STATE_FILE, ComposeProject, ContainerState, active_controller, check_engine, parse_ps,
                       run_command)
-from .ports import port_is_free, port_owner
+from .ports import port_is_free, port_taken
 from .readiness import wait_until_ready
 from .connect_worker import stop_connect_worker
 from .postgres import stop_postgres
@@ -203,10 +203,8 @@ class DockerCluster(Cluster):
             if (only and service != only) or (service in containers and containers[service].running):
                 continue
             if not port_is_free(port):
-                owner = port_owner(port) or "another program"
-                raise CourseError(f"Port {port} ({service}) is already taken by {owner}; stop it (the embedded "
-                                  f"cluster uses the same ports: `COURSE_BACKEND=embedded python -m course_lib down`) "
-                                  f"and start again.")
+                raise port_taken(port, service, "stop it (the embedded cluster uses the same ports: "
+                                 "`COURSE_BACKEND=embedded python -m course_lib down`) and start again")
 
     def _make_data_dirs(self) -> None:
         """Create the bind-mounted log dirs before compose does: Docker would make them root's, and the

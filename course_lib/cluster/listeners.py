@@ -10,11 +10,10 @@ shows. The course cluster's ``down`` stops it too.
 
 from pathlib import Path
 
-from ..errors import CourseError
 from ..paths import course_home
 from .base import Node
 from .kraft import KRaftCluster
-from .ports import port_is_free, port_owner, ports_from_env
+from .ports import ports_from_env, require_free
 
 __all__ = ["ListenerLabCluster", "PORT_SETTING"]
 
@@ -60,6 +59,5 @@ class ListenerLabCluster(KRaftCluster):
 
     def _check_ports(self, nodes: list[Node]) -> None:
         super()._check_ports(nodes)
-        if f":{self.second_port}" in self.settings["listeners"] and not port_is_free(self.second_port):
-            raise CourseError(f"Port {self.second_port} is already taken by {port_owner(self.second_port) or 'another process'}; "
-                              f"stop it, or choose other ports with the {PORT_SETTING} environment variable.")
+        if f":{self.second_port}" in self.settings["listeners"]:
+            require_free(self.second_port, "the broker's second listener", PORT_SETTING)

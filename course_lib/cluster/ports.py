@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..errors import CourseError
 
-__all__ = ["listening_addresses", "port_accepts", "port_is_free", "port_owner", "ports_from_env"]
+__all__ = ["listening_addresses", "port_accepts", "port_is_free", "port_owner", "port_taken", "ports_from_env",
+           "require_free"]
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -108,6 +109,23 @@ def port_owner(port: int) -> str | None:
         if out:
             return f"process {out[0]}"
     return None
+
+
+def port_taken(port: int, what: str, remedy: str) -> CourseError:
+    """The one sentence for a taken ``port``: what wanted it, which process holds it, and ``remedy``.
+
+    Course machinery.
+    """
+    return CourseError(f"Port {port} ({what}) is already taken by {port_owner(port) or 'another process'}; {remedy}.")
+
+
+def require_free(port: int, what: str, setting: str) -> None:
+    """Raise :func:`port_taken` unless ``port`` is free; ``setting`` is the environment variable that moves it.
+
+    Course machinery.
+    """
+    if not port_is_free(port):
+        raise port_taken(port, what, f"stop it, or choose another port with the {setting} environment variable")
 
 
 def ports_from_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:

@@ -20,7 +20,7 @@ import psycopg
 from ..errors import CourseError
 from ..waiting import poll_until
 from .base import NodeStatus
-from .ports import port_accepts, port_is_free, port_owner, ports_from_env
+from .ports import port_accepts, ports_from_env, require_free
 from .processes import ManagedProcess
 
 __all__ = ["PORT_SETTING", "PostgresServer", "postgres_port", "stop_postgres"]
@@ -109,10 +109,7 @@ class PostgresServer:
     def start(self, timeout: float = 60) -> "PostgresServer":
         """Start the server unless it runs; return once it accepts connections."""
         if not self.alive:
-            if not port_is_free(self.port):
-                owner = port_owner(self.port) or "another process"
-                raise CourseError(f"Port {self.port} (PostgreSQL) is already taken by {owner}; stop it, or choose "
-                                  f"another port with the {PORT_SETTING} environment variable.")
+            require_free(self.port, "PostgreSQL", PORT_SETTING)
             self._prepare()
             self.process.log_file.unlink(missing_ok=True)
             self.process.start([*self._as_owner(), _server_binary("postgres"), "-D", str(self.data)], cwd=self.dir)

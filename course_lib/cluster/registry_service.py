@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from .base import NodeStatus, Service
-from .ports import port_is_free, port_owner
+from .ports import require_free
 from .processes import ManagedProcess
 from ..errors import CourseError
 
@@ -58,10 +58,7 @@ class RegistryService(Service):
     def start(self, cluster, timeout: float = 120) -> None:
         """Start the registry unless it runs; return once it answers."""
         if not self.process.alive:
-            if not port_is_free(self.port):
-                owner = port_owner(self.port) or "another process"
-                raise CourseError(f"Port {self.port} (schema registry) is already taken by {owner}; stop it, or "
-                                  f"choose another port with the {PORT_SETTING} environment variable.")
+            require_free(self.port, "schema registry", PORT_SETTING)
             argv = [sys.executable, "-m", "course_lib.registry", "--bootstrap", cluster.bootstrap_servers,
                     "--port", str(self.port), "--home", str(self.dir)]
             self.process.start(argv, cwd=self.dir)

@@ -29,7 +29,7 @@ from ..paths import course_home
 from .base import Node
 from .certificates import ensure_tls_files
 from .kraft import KRaftCluster
-from .ports import port_is_free, port_owner, ports_from_env
+from .ports import ports_from_env, require_free
 
 __all__ = ["MECHANISM", "USERS", "SecureCluster"]
 
@@ -175,8 +175,5 @@ class SecureCluster(KRaftCluster):
     def _check_ports(self, nodes: list[Node]) -> None:
         super()._check_ports(nodes)
         for node in nodes:
-            port = self.internal_ports[node.node_id]
-            if not port_is_free(port):
-                raise CourseError(f"Port {port} (broker {node.node_id}'s INTERNAL listener) is already taken by "
-                                  f"{port_owner(port) or 'another process'}; stop it, or choose other ports with "
-                                  f"the {INTERNAL_PORT_SETTING} environment variable.")
+            require_free(self.internal_ports[node.node_id], f"broker {node.node_id}'s INTERNAL listener",
+                         INTERNAL_PORT_SETTING)

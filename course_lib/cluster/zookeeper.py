@@ -32,7 +32,7 @@ from .base import HERE, JvmCluster, Node, NodeStatus
 from .connect_worker import stop_connect_worker
 from .kraft import TEACHING_DEFAULTS
 from .ports import ports_from_env
-from .ports import port_is_free, port_owner
+from .ports import require_free
 from .processes import ManagedProcess
 
 __all__ = ["ZooKeeperCluster", "ZooKeeperServer"]
@@ -98,10 +98,7 @@ class ZooKeeperServer:
         """Start ZooKeeper unless it is running, and wait until it answers."""
         if self.process.alive:
             return
-        if not port_is_free(self.port):
-            owner = port_owner(self.port) or "another process"
-            raise CourseError(f"Port {self.port} (ZooKeeper) is already taken by {owner}; stop it, "
-                              f"or choose another port with the COURSE_ZOOKEEPER_PORT environment variable.")
+        require_free(self.port, "ZooKeeper", "COURSE_ZOOKEEPER_PORT")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config_file.write_text(self.render_config())
         self.process.start([java_executable(), "-Xms64m", "-Xmx256m", "-XX:+UseG1GC", "-Djava.awt.headless=true",

@@ -8,7 +8,7 @@ import pytest
 
 from course_lib import CourseError, connect
 from course_lib.cluster import KRaftCluster
-from course_lib.cluster.ports import port_is_free
+from course_lib.cluster.ports import port_is_free, require_free
 from course_lib.toolchain.java import (java_executable, java_major_version, maven_executable, parse_java_version,
                                   parse_maven_version)
 
@@ -45,6 +45,19 @@ def test_a_taken_port_is_named_with_its_process_and_setting(tmp_path, node_index
     assert f"process {os.getpid()}" in message
     assert setting in message
     assert not any(node.process.alive for node in cluster.nodes)
+
+
+def test_a_taken_port_is_one_sentence_with_its_holder_and_the_setting_that_moves_it():
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        with pytest.raises(CourseError) as error:
+            require_free(port, "ZooKeeper", "COURSE_ZOOKEEPER_PORT")
+    message = str(error.value)
+    assert message.startswith(f"Port {port} (ZooKeeper) is already taken by process {os.getpid()} (")
+    assert message.endswith("; stop it, or choose another port with the COURSE_ZOOKEEPER_PORT environment variable.")
+    require_free(port, "ZooKeeper", "COURSE_ZOOKEEPER_PORT")  # free again once the squatter has gone
 
 
 def test_a_broker_that_cannot_start_shows_the_end_of_its_log(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from course_lib import __main__ as cli
 from course_lib.cluster import ZooKeeperCluster, course_cluster
 from course_lib.cluster import docker as docker_backend
+from course_lib.cluster import ports
 from course_lib.cluster.compose import QUORUM_STATE_FILE, active_controller, parse_ps
 from course_lib.cluster.docker import KRAFT_STACK, ZOOKEEPER_STACK, DockerCluster
 from course_lib.errors import CourseError
@@ -138,7 +139,7 @@ def test_an_unknown_profile_is_refused(monkeypatch):
 @pytest.mark.parametrize("taken", [9093, 19093], ids=["client port", "controller port"])
 def test_a_taken_port_is_named_before_compose_runs(monkeypatch, taken):
     monkeypatch.setattr(docker_backend, "port_is_free", lambda port: port != taken)
-    monkeypatch.setattr(docker_backend, "port_owner", lambda port: "process 4242 (java kafka.Kafka)")
+    monkeypatch.setattr(ports, "port_owner", lambda port: "process 4242 (java kafka.Kafka)")
     fake = FakeDocker(running=())
     with pytest.raises(CourseError) as error:
         DockerCluster(run=fake, profiles=()).up(quiet=True)
