@@ -13,7 +13,12 @@
 - task 3: the learner's ``diagnose_producer(recorder, topic)`` says which setting a producer changed half-way
   through a recording (at ``recorder.marks["change"]``): ``batch.size`` (to 1 byte: a batch per record) or
   ``compression.type`` (to gzip). The check records both, in random order, with the same steady load of
-  compressible records before and after the change.
+  compressible records before and after the change;
+- task 4: the learner's ``stats_producer(bootstrap_servers, reports)`` builds a ``Producer`` whose statistics
+  reports (``statistics.interval.ms``, ``stats_cb``) land in ``reports`` as parsed JSON, and
+  ``records_by_leader(report, topic)`` reads from one report how many records it sent to each broker. The check
+  writes ``STATS_RECORDS`` records to a fresh topic of 2 partitions with that producer, flushes, waits for two reports
+  made after the flush, and compares the learner's reading of the last one with what each broker counted.
 
 What Kafka 4.4 and librdkafka 2.16 do, measured while the lab was written: a broker counts ``MessagesInPerSec``
 for a partition it leads when it appends (followers' copies are not counted); a per-topic counter appears with the
@@ -26,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from confluent_kafka import Producer
+from confluent_kafka import KafkaException, Producer
 
 from ..clients.admin import create_topic, delete_topic
 from ..clients.produce import produce
@@ -36,15 +41,17 @@ from ..metrics.broker import MESSAGES_IN, UNDER_REPLICATED, metrics_url, of_topi
 from ..metrics.recorder import MetricsRecorder
 from ..session import cluster_or_course
 from ..waiting import poll_until
-from .checking import NotYet, answer_of, task_check
+from .checking import NotYet, answer_of, error_said, task_check
 
-__all__ = ["RECORDS", "KILL_TOLERANCE", "SETTINGS", "prepare", "task1", "task2", "task3"]
+__all__ = ["RECORDS", "KILL_TOLERANCE", "SETTINGS", "STATS_RECORDS", "prepare", "task1", "task2", "task3", "task4"]
 
 RECORDS = 700            # task 1: records written to the check's topic
 KILL_TOLERANCE = 3.0     # task 2: s between the kill and the learner's answer
 SETTINGS = {"batch.size": 1, "compression.type": "gzip"}  # task 3: the changes, one per recording
 PHASE_SECONDS = 6.0      # task 3: s of steady load before the change, and after it
 PER_SECOND = 600         # task 3: records a second
+STATS_RECORDS = 900      # task 4: records the learner's producer writes
+STATS_WAIT = 10.0        # task 4: s to wait for the reports made after the flush
 
 
 def prepare(lab) -> str:
@@ -268,3 +275,79 @@ def task3(lab, diagnose_producer: Callable) -> str:
     finally:
         for _, topic in recordings.values():
             delete_topic(topic, cluster=cluster)
+
+
+# -- task 4 ------------------------------------------------------------------------------------------------------
+
+def _reports_after_flush(producer: Producer, reports: list, topic: str) -> list:
+    """Write ``STATS_RECORDS`` records with the learner's producer, flush, and return ``reports`` once two more came
+    — made after every record was acknowledged (flush served every callback queued before it returned)."""
+    for n in range(STATS_RECORDS):
+        producer.produce(topic, key=f"sensor-{n % 30}", value=f"reading {n}")
+        producer.poll(0)
+    if producer.flush(60):
+        raise CourseError(f"your producer could not write to {topic} within 60 s; check the cluster with "
+                          "`python -m course_lib status`.")
+
+    def reports_so_far() -> int:
+        producer.poll(0.1)  # stats_cb is called from poll(), like a delivery report
+        return len(reports)
+
+    seen = len(reports)
+    try:
+        poll_until(reports_so_far, "two statistics reports after the flush", timeout=STATS_WAIT, every=0,
+                   done=lambda count: count >= seen + 2)
+    except CourseError:
+        raise NotYet(f"your producer sent {len(reports) - seen} statistics report(s) to `reports` in the "
+                     f"{STATS_WAIT:g} s after its flush.", _STATS_HINT) from None
+    return reports
+
+
+_STATS_HINT = ('build the Producer with "statistics.interval.ms": 200 and "stats_cb": a function of one argument (the '
+               "report, a JSON text) that appends json.loads(text) to reports.")
+
+
+@task_check("Task 4 · The producer's own account")
+def task4(lab, stats_producer: Callable, records_by_leader: Callable) -> str:
+    """Write with the learner's producer, then compare its statistics, as the learner reads them, with the brokers'
+    counts."""
+    cluster = cluster_or_course()
+    topic = f"{lab.topic('account')}-{random.randrange(10**6)}"
+    reports: list = []
+    producer = answer_of(stats_producer, cluster.bootstrap_servers, reports)
+    if not isinstance(producer, Producer):
+        raise NotYet(f"stats_producer returned {producer!r}, not a confluent_kafka.Producer.", _STATS_HINT)
+    create_topic(topic, partitions=2, replication_factor=3, cluster=cluster)
+    try:
+        before = {n.node_id: scrape_broker(cluster, n.node_id).get(of_topic(MESSAGES_IN, topic)) or 0
+                  for n in cluster.nodes}
+        try:
+            _reports_after_flush(producer, reports, topic)
+        except (NotYet, CourseError, KafkaException):
+            raise
+        except Exception as error:  # noqa: BLE001 — the learner's stats_cb, called from poll() and flush()
+            raise NotYet(f"your stats_cb raised {error_said(error)}.", _STATS_HINT) from None
+        counted = {b: (scrape_broker(cluster, b).get(of_topic(MESSAGES_IN, topic)) or 0) - before[b] for b in before}
+    finally:
+        # Nothing left to send (a stats_cb that raised stops the flush): records still queued would make the producer
+        # ask for the deleted topic, and the course cluster would create it anew.
+        producer.purge()
+        delete_topic(topic, cluster=cluster)
+    if not all(isinstance(report, dict) for report in reports):
+        kind = type(next(r for r in reports if not isinstance(r, dict))).__name__
+        raise NotYet(f"reports holds a {kind}, not a report: stats_cb receives the report as JSON text.", _STATS_HINT)
+    answer = answer_of(records_by_leader, reports[-1], topic)
+    if not isinstance(answer, dict):
+        raise NotYet(f"records_by_leader returned {answer!r}, not a dict of broker id to records.", _LEADER_HINT)
+    yours = {broker: count for broker, count in answer.items() if count}
+    brokers = {broker: int(count) for broker, count in counted.items() if count}
+    if yours != brokers:
+        raise NotYet(f"from your producer's last report you read {yours}; the brokers counted {brokers} records of "
+                     f"{topic} appended as leaders.", _LEADER_HINT)
+    per_broker = ", ".join(f"broker {broker}: {count}" for broker, count in sorted(brokers.items()))
+    return (f"your producer's own account — {STATS_RECORDS} records, {per_broker} — is what the leaders appended: the "
+            "client's statistics and the brokers' metrics agree.")
+
+
+_LEADER_HINT = ('in report["topics"][topic]["partitions"], each partition (the key "-1" holds records not yet given a '
+                'partition: skip it) has "leader" (a broker id) and "txmsgs" (records sent): add txmsgs up by leader.')

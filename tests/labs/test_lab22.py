@@ -1,12 +1,17 @@
 """Lab 22's checks on the real course cluster: the solution's functions pass; each plausible wrong answer — the
 broker's total instead of the topic's line, one broker's page read for all, an error or None where a broker lists
 no line, text instead of a number, bytes instead of records; the broker with under-replicated partitions, the
-moment they appeared; one setting named whatever happened, or the two told apart backwards — is rejected with the
-reason. Tasks 2 and 3 judge the answers on one recording each (an outage, a change of each setting), made once."""
+moment they appeared; one setting named whatever happened, or the two told apart backwards; a producer without
+statistics, reports kept as text or in a list of its own, a stats_cb that raises, no producer at all, records counted
+by partition or as still queued — is rejected with the reason. Tasks 2 and 3 judge the answers on one recording each
+(an outage, a change of each setting), made once."""
+
+import json
 
 import urllib.request
 
 import pytest
+from confluent_kafka import Producer
 
 from course_lib.clients.admin import delete_topic, list_topics
 from course_lib.labs import Lab
@@ -146,6 +151,56 @@ def test_task3_accepts_the_solution(changes):
 def test_task3_rejects(changes, wrong):
     with pytest.raises(NotYet, match="changed .* half-way"):
         checks.judge_change(wrong, changes)
+
+
+# -- task 4 -----------------------------------------------------------------------------------------------------
+
+def stats_producer(bootstrap_servers, reports, interval_ms=200, keep=json.loads, into=None):
+    """The solution's producer, or one with a learner's slip: no statistics (``interval_ms=None``), the reports kept
+    as text, or into a list of its own."""
+    statistics = {} if interval_ms is None else {
+        "statistics.interval.ms": interval_ms,
+        "stats_cb": lambda text: (reports if into is None else into).append(keep(text))}
+    return Producer({"bootstrap.servers": bootstrap_servers, **statistics})
+
+
+def sum_by(report, topic, key="leader", count="txmsgs"):
+    """The solution's reading (records sent, by leader), or one adding up another field or by another key."""
+    sent = {}
+    for partition, stats in report["topics"][topic]["partitions"].items():
+        if partition != "-1":
+            group = partition if key == "partition" else stats[key]
+            sent[group] = sent.get(group, 0) + stats[count]
+    return sent
+
+
+def failing(text):
+    raise ValueError("not today")
+
+
+def test_task4_accepts_the_solution(lab):
+    verdict = checks.task4(lab, stats_producer, sum_by)
+    assert verdict, verdict
+    assert "the client's statistics and the brokers' metrics agree" in verdict.message
+
+
+TASK4_SLIPS = {  # a learner's slip: (stats_producer, records_by_leader, what the verdict says)
+    "no statistics": (lambda b, r: stats_producer(b, r, interval_ms=None), sum_by, "0 statistics report"),
+    "reports kept as text": (lambda b, r: stats_producer(b, r, keep=str), sum_by, "reports holds a str"),
+    "reports in a list of its own": (lambda b, r: stats_producer(b, r, into=[]), sum_by, "0 statistics report"),
+    "a stats_cb that raises": (lambda b, r: stats_producer(b, r, keep=failing), sum_by, "stats_cb raised ValueError"),
+    "the configuration, not a producer": (lambda b, r: {"bootstrap.servers": b}, sum_by, "not a confluent_kafka"),
+    "counted by partition": (stats_producer, lambda rep, t: sum_by(rep, t, key="partition"), "the brokers counted"),
+    "records still queued": (stats_producer, lambda rep, t: sum_by(rep, t, count="msgq_cnt"), "the brokers counted"),
+}
+
+
+@pytest.mark.parametrize("slip", TASK4_SLIPS)
+def test_task4_rejects(lab, slip):
+    producer, reading, said = TASK4_SLIPS[slip]
+    verdict = checks.task4(lab, producer, reading)
+    assert not verdict, slip
+    assert said in verdict.message, verdict
 
 
 def test_the_checks_leave_no_topic_behind(lab, changes):
