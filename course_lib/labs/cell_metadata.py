@@ -13,6 +13,8 @@ import re
 
 import nbformat
 
+from .verdict import task_number
+
 __all__ = ["SCHEMA_VERSION", "CHECK", "with_nbgrader_metadata"]
 
 SCHEMA_VERSION = 3
@@ -22,8 +24,8 @@ HEADING = re.compile(r"^#+\s+(.*)$", re.MULTILINE)
 
 def _section(heading: str, first: bool) -> str:
     """``task3`` for "Task 3 · ...", ``intro`` for the notebook's title, else the heading's first word."""
-    if match := re.match(r"Task (\d+)\b", heading):
-        return f"task{match.group(1)}"
+    if number := task_number(heading):
+        return f"task{number}"
     if first:
         return "intro"
     return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-").split("-")[0] or "part"

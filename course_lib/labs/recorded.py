@@ -8,7 +8,6 @@ to it: what it holds is self-reported. On the course's own cluster nothing is wr
 """
 
 import json
-import re
 import time
 
 from confluent_kafka import KafkaException
@@ -19,16 +18,15 @@ from ..clients.reading import read_all
 from ..connection import reason
 from ..errors import CourseError
 from ..tidy import VERDICTS_TOPIC
-from .verdict import Verdict
+from .verdict import Verdict, task_number
 
 __all__ = ["record_verdict", "recorded_verdicts", "task_key"]
 
 
-
 def task_key(lab_number: str, task: str) -> str:
     """``lab01/task1`` for lab 01's "Task 1 · ..." (the task's whole name when it has no number) (course machinery)."""
-    match = re.match(r"Task (\d+)\b", task)
-    return f"lab{lab_number}/" + (f"task{match.group(1)}" if match else task)
+    number = task_number(task)
+    return f"lab{lab_number}/" + (f"task{number}" if number else task)
 
 
 def record_verdict(lab, verdict: Verdict) -> None:

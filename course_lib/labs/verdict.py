@@ -1,9 +1,19 @@
 """What a lab check answers: passed or not, in one friendly sentence, with a hint when not."""
 
+import re
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Verdict"]
+__all__ = ["Verdict", "task_number"]
+
+_NUMBERED = re.compile(r"Task (\d+)\b")
+
+
+def task_number(name: str) -> str | None:
+    """"3" for a task named "Task 3 · ...", None for a name without a number (course machinery: the recorded
+    verdicts' keys and the labs' nbgrader metadata)."""
+    match = _NUMBERED.match(name)
+    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)
