@@ -28,7 +28,7 @@ def markdown_links():
 
 
 def test_there_are_figures():
-    assert len(SVGS) >= 7, [p.name for p in SVGS]
+    assert len(SVGS) >= 24, [p.name for p in SVGS]
 
 
 def test_the_svgs_are_what_the_generator_draws(tmp_path):
@@ -73,6 +73,16 @@ def test_every_figure_opens_a_lesson():
     used = set().union(*markdown_links().values())
     unused = [p.name for p in SVGS if p.name not in used]
     assert not unused, f"no notebook shows {unused}"
+
+
+def test_every_lesson_opens_with_a_figure():
+    """Issue 19: each lesson's first cell — its title and introduction — shows its figure."""
+    without = []
+    for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
+        first = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+        if first["cell_type"] != "markdown" or not FIGURE_LINK.search("".join(first["source"])):
+            without.append(path.name)
+    assert not without, f"these lessons do not open with a figure: {without}"
 
 
 def test_every_linked_figure_exists():

@@ -76,8 +76,8 @@ class StreamsApp:
                 str(self.properties_file)]
 
     def stop(self, timeout: float = 30) -> None:
-        """SIGTERM: the application's shutdown hook closes KafkaStreams (it leaves its group, flushes its
-        state); SIGKILL after ``timeout``."""
+        """SIGTERM: the application's shutdown hook closes KafkaStreams (it flushes its state and, with the classic
+        group protocol, stays in its group until the session times out: lesson 16); SIGKILL after ``timeout``."""
         self.process.stop(timeout)
 
     def log(self, lines: int | None = None) -> str:
