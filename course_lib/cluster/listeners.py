@@ -26,6 +26,7 @@ class ListenerLabCluster(KRaftCluster):
     name = "listener lab (1 node)"
     with_registry = False
     with_metrics = False
+    port_setting = controller_port_setting = PORT_SETTING
     ready_needs_a_write = False
     teaching_overrides = {"default.replication.factor": 1, "min.insync.replicas": 1,
                           "offsets.topic.replication.factor": 1, "transaction.state.log.replication.factor": 1,

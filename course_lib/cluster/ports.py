@@ -125,7 +125,7 @@ def require_free(port: int, what: str, setting: str) -> None:
     Course machinery.
     """
     if not port_is_free(port):
-        raise port_taken(port, what, f"stop it, or choose another port with the {setting} environment variable")
+        raise port_taken(port, what, f"stop it, or choose a free port with the {setting} environment variable")
 
 
 def ports_from_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:

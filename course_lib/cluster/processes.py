@@ -56,6 +56,20 @@ def _threads_exiting(pid: int) -> bool:
         return False
 
 
+_LOOKS = 6  # looks at a live process that does not look ours, 50 ms apart, before it counts as not ours
+
+
+def _exists(pid: int) -> bool:
+    """True while ``pid`` names a process (any user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _between_lives(pid: int) -> bool:
     """True for a user process (not a kernel thread) that shows no command line: mid-exec or exiting."""
     found = _state_and_parent(pid)
@@ -74,13 +88,21 @@ class ManagedProcess:
 
     @property
     def pid(self) -> int | None:
-        """The pid if the process is running and is ours, else None (and a stale pid file is removed)."""
+        """The pid if the process is running and is ours, else None (and a stale pid file is removed).
+
+        A live process that does not look ours is looked at again for a moment before its pid file goes: in the
+        middle of an ``exec`` (PostgreSQL's ``setpriv`` → ``postgres``), /proc showed neither program for an
+        instant once in ~30 restarts, and the course lost track of a running server."""
         try:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        if (self.marker in _cmdline(pid) or _between_lives(pid)) and not _is_zombie(pid):
-            return pid
+        for _ in range(_LOOKS):
+            if _is_zombie(pid) or not _exists(pid):
+                break
+            if self.marker in _cmdline(pid) or _between_lives(pid):
+                return pid
+            time.sleep(0.05)
         self.pid_file.unlink(missing_ok=True)
         return None
 

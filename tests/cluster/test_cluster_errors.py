@@ -56,7 +56,7 @@ def test_a_taken_port_is_one_sentence_with_its_holder_and_the_setting_that_moves
             require_free(port, "ZooKeeper", "COURSE_ZOOKEEPER_PORT")
     message = str(error.value)
     assert message.startswith(f"Port {port} (ZooKeeper) is already taken by process {os.getpid()} (")
-    assert message.endswith("; stop it, or choose another port with the COURSE_ZOOKEEPER_PORT environment variable.")
+    assert message.endswith("; stop it, or choose a free port with the COURSE_ZOOKEEPER_PORT environment variable.")
     require_free(port, "ZooKeeper", "COURSE_ZOOKEEPER_PORT")  # free again once the squatter has gone
 
 
