@@ -280,8 +280,8 @@ def task3(lab, diagnose_producer: Callable) -> str:
 
 # -- task 4 ------------------------------------------------------------------------------------------------------
 
-def _reports_after_flush(producer: Producer, reports: list, topic: str) -> list:
-    """Write ``STATS_RECORDS`` records with the learner's producer, flush, and return ``reports`` once two more came
+def _reports_after_flush(producer: Producer, reports: list, topic: str) -> None:
+    """Write ``STATS_RECORDS`` records with the learner's producer, flush, and return once ``reports`` holds two more
     — made after every record was acknowledged (flush served every callback queued before it returned)."""
     for n in range(STATS_RECORDS):
         producer.produce(topic, key=f"sensor-{n % 30}", value=f"reading {n}")
@@ -301,7 +301,6 @@ def _reports_after_flush(producer: Producer, reports: list, topic: str) -> list:
     except CourseError:
         raise NotYet(f"your producer sent {len(reports) - seen} statistics report(s) to `reports` in the "
                      f"{STATS_WAIT:g} s after its flush.", _STATS_HINT) from None
-    return reports
 
 
 _STATS_HINT = ('build the Producer with "statistics.interval.ms": 200 and "stats_cb": a function of one argument (the '
