@@ -249,14 +249,15 @@ def watermarks(topic: str, cluster=None) -> dict[int, tuple[int, int]]:
 
 def ask_watermarks(consumer, topic: str, partitions: list[int], timeout: float = 30) -> dict[int, tuple[int, int]]:
     """``consumer``'s answer for each partition, asked again while the answer is an error: a partition whose
-    leader has just changed (a broker was killed) answers OFFSET_NOT_AVAILABLE until the new leader's high
-    watermark has caught up.
+    leader has just changed (a broker was killed or came back) answers NOT_LEADER_FOR_PARTITION until the client's
+    metadata has caught up, and OFFSET_NOT_AVAILABLE until the new leader's high watermark has.
 
     Course machinery.
     """
     return poll_until(lambda: {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
                                for p in partitions},
-                      f"the watermarks of {topic!r}", timeout, every=0.5, retry_on=(KafkaException,))
+                      f"the watermarks of {topic!r}", timeout, every=0.5, done=lambda _: True,
+                      retry_on=(KafkaException,))
 
 
 _COORDINATOR_BUSY = {KafkaError.COORDINATOR_LOAD_IN_PROGRESS, KafkaError.COORDINATOR_NOT_AVAILABLE,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
-from .admin import committed_offsets, describe_topic, watermarks
+from .admin import ask_watermarks, committed_offsets, describe_topic, watermarks
 from ..connection import client_config, reason
 from ..errors import CourseError
 from ..session import cluster_or_course
@@ -58,14 +58,12 @@ def offsets_for_time(topic: str, timestamp_ms: int, cluster=None) -> dict[int, i
         try:
             found = client.offsets_for_times([TopicPartition(topic, p, timestamp_ms) for p in partitions],
                                              timeout=10)
-            result = {}
             for tp in found:
                 if tp.error is not None:
                     raise CourseError(f"Looking up offsets by time in {topic!r} failed ({tp.error.str()}); "
                                       f"check the cluster with `python -m course_lib status`.")
-                result[tp.partition] = tp.offset if tp.offset >= 0 else client.get_watermark_offsets(
-                    TopicPartition(topic, tp.partition), timeout=10)[1]
-            return result
+            ends = ask_watermarks(client, topic, [tp.partition for tp in found if tp.offset < 0])
+            return {tp.partition: tp.offset if tp.offset >= 0 else ends[tp.partition][1] for tp in found}
         except KafkaException as exc:
             raise CourseError(f"Looking up offsets by time in {topic!r} failed ({reason(exc)}); "
                               f"check the cluster with `python -m course_lib status`.") from None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, TopicPartition
 
-from ..clients.admin import describe_topic, partition_leader
+from ..clients.admin import ask_watermarks, describe_topic, partition_leader
 from ..connection import client_config
 from ..errors import CourseError
 from ..profile import namespaced
@@ -343,7 +343,7 @@ def read_offsets_topic(group: str | None = None, cluster=None, timeout: float = 
                                     enable_partition_eof=True, isolation_level="read_uncommitted"))
     records: list[CoordinatorRecord] = []
     try:
-        ends = {p: reader.get_watermark_offsets(TopicPartition(OFFSETS_TOPIC, p), timeout=10) for p in wanted}
+        ends = ask_watermarks(reader, OFFSETS_TOPIC, wanted)
         pending = {p for p, (low, high) in ends.items() if high > low}
         reader.assign([TopicPartition(OFFSETS_TOPIC, p, ends[p][0]) for p in pending])
         deadline = time.monotonic() + timeout
