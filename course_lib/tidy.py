@@ -17,8 +17,9 @@ from confluent_kafka.admin import AdminClient
 
 from .connection import client_config, reason
 from .errors import CourseError
+from .waiting import poll_until
 
-__all__ = ["VERDICTS_TOPIC", "Leftovers", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "sweep",
+__all__ = ["VERDICTS_TOPIC", "Leftovers", "listed_groups", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "sweep",
            "counted"]
 
 ALREADY_GONE = {KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError.GROUP_ID_NOT_FOUND}  # deleted since it was listed
@@ -53,6 +54,20 @@ class Leftovers:
         return {*self.topics, *self.kept_topics, *self.empty_groups, *self.busy_groups}
 
 
+def listed_groups(admin: AdminClient, timeout: float = 10) -> list:
+    """Every consumer group the brokers list (``ConsumerGroupListing``s), asked again while a broker answers with an
+    error: for seconds after a restart, a coordinator still loading its ``__consumer_offsets`` partitions lists none
+    of its groups, and the listing would silently lack them.
+
+    Course machinery.
+    """
+    result = poll_until(lambda: admin.list_consumer_groups(request_timeout=timeout).result(),
+                        "every broker to list its consumer groups", timeout=30, every=0.5,
+                        done=lambda listing: not listing.errors, retry_on=(KafkaException,),
+                        advice="Check the cluster with `python -m course_lib status`.")
+    return result.valid
+
+
 def find_leftovers(admin: AdminClient, timeout: float = 10) -> Leftovers:
     """Every topic and consumer group on the cluster, sorted into what ``tidy`` deletes and what it keeps.
 
@@ -60,7 +75,7 @@ def find_leftovers(admin: AdminClient, timeout: float = 10) -> Leftovers:
     """
     metadata = admin.list_topics(timeout=timeout).topics
     partitions = {name: len(topic.partitions) for name, topic in sorted(metadata.items()) if topic.error is None}
-    listings = sorted(admin.list_consumer_groups(request_timeout=timeout).result().valid, key=lambda g: g.group_id)
+    listings = sorted(listed_groups(admin, timeout), key=lambda g: g.group_id)
     return Leftovers({t: n for t, n in partitions.items() if not is_infrastructure(t)},
                      {t: n for t, n in partitions.items() if is_infrastructure(t)},
                      tuple(g.group_id for g in listings if g.state == ConsumerGroupState.EMPTY),

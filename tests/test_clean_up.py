@@ -6,22 +6,23 @@ import sys
 
 from confluent_kafka import Consumer, TopicPartition
 
-from course_lib.clients.admin import admin_client, create_topic, list_topics
+from course_lib.clients.admin import admin_client, ask_coordinator, create_topic, list_topics
 from course_lib.connection import client_config
+from course_lib.tidy import listed_groups
 from course_lib.waiting import poll_until
 
 A_LESSON = """
 import sys
 import course_lib
 from confluent_kafka import Consumer, TopicPartition
-from course_lib.clients.admin import create_topic
+from course_lib.clients.admin import ask_coordinator, create_topic
 from course_lib.connection import client_config
 
 cluster = course_lib.connect()
 made, group = sys.argv[1], sys.argv[2]
 create_topic(made, partitions=2)
 committer = Consumer(client_config(cluster.bootstrap_servers, group_id=group))
-committer.commit(offsets=[TopicPartition(made, 0, 0)], asynchronous=False)
+ask_coordinator(lambda: committer.commit(offsets=[TopicPartition(made, 0, 0)], asynchronous=False), "a commit")
 committer.close()
 print(course_lib.clean_up())
 """
@@ -29,7 +30,7 @@ print(course_lib.clean_up())
 
 def group_ids(cluster) -> set[str]:
     admin = admin_client(cluster)
-    return {g.group_id for g in admin.list_consumer_groups(request_timeout=10).result().valid}
+    return {g.group_id for g in listed_groups(admin)}
 
 
 def test_a_lesson_deletes_what_it_created_and_nothing_older(cluster, unique):
@@ -37,7 +38,8 @@ def test_a_lesson_deletes_what_it_created_and_nothing_older(cluster, unique):
     made, made_group = unique("clean-up-made"), unique("clean-up-made-group")
     create_topic(older_topic, partitions=1, cluster=cluster)
     committer = Consumer(client_config(cluster.bootstrap_servers, group_id=older_group))
-    committer.commit(offsets=[TopicPartition(older_topic, 0, 0)], asynchronous=False)
+    ask_coordinator(lambda: committer.commit(offsets=[TopicPartition(older_topic, 0, 0)], asynchronous=False),
+                    f"a commit of group {older_group}")
     committer.close()
 
     lesson = subprocess.run([sys.executable, "-c", A_LESSON, made, made_group], capture_output=True, text=True,

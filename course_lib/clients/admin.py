@@ -252,7 +252,7 @@ def ask_watermarks(consumer, topic: str, partitions: list[int], timeout: float =
     leader has just changed (a broker was killed or came back) answers NOT_LEADER_FOR_PARTITION until the client's
     metadata has caught up, and OFFSET_NOT_AVAILABLE until the new leader's high watermark has.
 
-    Course machinery.
+    Lesson 06 reads a partition with it while brokers stop and start.
     """
     return poll_until(lambda: {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
                                for p in partitions},

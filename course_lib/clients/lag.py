@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from .admin import ask_watermarks, committed_offsets, describe_topic, watermarks
-from ..connection import client_config, reason
-from ..errors import CourseError
+from ..connection import client_config
 from ..session import cluster_or_course
+from ..waiting import poll_until
 from ..profile import namespaced
 
 __all__ = ["PartitionLag", "lag", "total_lag", "offsets_for_time"]
@@ -55,15 +55,13 @@ def offsets_for_time(topic: str, timestamp_ms: int, cluster=None) -> dict[int, i
     bootstrap = cluster_or_course(cluster).bootstrap_servers
     partitions = [p.partition for p in describe_topic(topic, cluster).partitions]
     with Consumer(client_config(bootstrap, group_id=namespaced("course-offsets-for-time"), enable_auto_commit=False)) as client:
-        try:
-            found = client.offsets_for_times([TopicPartition(topic, p, timestamp_ms) for p in partitions],
-                                             timeout=10)
-            for tp in found:
-                if tp.error is not None:
-                    raise CourseError(f"Looking up offsets by time in {topic!r} failed ({tp.error.str()}); "
-                                      f"check the cluster with `python -m course_lib status`.")
-            ends = ask_watermarks(client, topic, [tp.partition for tp in found if tp.offset < 0])
-            return {tp.partition: tp.offset if tp.offset >= 0 else ends[tp.partition][1] for tp in found}
-        except KafkaException as exc:
-            raise CourseError(f"Looking up offsets by time in {topic!r} failed ({reason(exc)}); "
-                              f"check the cluster with `python -m course_lib status`.") from None
+        def ask() -> list[TopicPartition]:
+            found = client.offsets_for_times([TopicPartition(topic, p, timestamp_ms) for p in partitions], timeout=10)
+            failed = [tp.error for tp in found if tp.error is not None]
+            if failed:  # a leader that moved a moment ago, say: asked again
+                raise KafkaException(failed[0])
+            return found
+        found = poll_until(ask, f"the offsets by time in {topic!r}", 30, every=0.5, done=lambda _: True,
+                           retry_on=(KafkaException,), advice="Check the cluster with `python -m course_lib status`.")
+        ends = ask_watermarks(client, topic, [tp.partition for tp in found if tp.offset < 0])
+        return {tp.partition: tp.offset if tp.offset >= 0 else ends[tp.partition][1] for tp in found}

@@ -79,7 +79,11 @@ def elect_preferred_leaders(topic: str, cluster, timeout: float = 30) -> dict[in
     """
     partitions = [TopicPartition(topic, p.partition) for p in describe_topic(topic, cluster).partitions]
     client = admin_client(cluster)  # alive until the future resolves
-    results = client.elect_leaders(ElectionType.PREFERRED, partitions).result()
+    # Asked again on a request-level error (the controller was the broker just restarted, say); a partition already
+    # led by its preferred replica then answers ELECTION_NOT_NEEDED.
+    results = poll_until(lambda: client.elect_leaders(ElectionType.PREFERRED, partitions).result(),
+                         f"the controller to answer an election for {topic!r}", timeout, every=0.5,
+                         done=lambda _: True, retry_on=(KafkaException,))
     outcome = {tp.partition: "elected" if error is None else _error_name(error) for tp, error in results.items()}
     wait_until_preferred_leaders(topic, cluster, timeout)
     return dict(sorted(outcome.items()))

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaException, Producer
 
-from ..clients.admin import admin_client, committed_offsets, create_topic, delete_topic, watermarks
+from ..clients.admin import admin_client, ask_coordinator, committed_offsets, create_topic, delete_topic, watermarks
 from ..profile import namespaced
 from .checking import NotYet
 
@@ -123,7 +123,8 @@ class _WatchedConsumer:
     def commit(self, *args, **kwargs):
         self._run.commits += 1
         if self._run.crash_now(at_commit=True):
-            self._consumer.commit(*args, **{**kwargs, "asynchronous": False})  # it lands, then the crash
+            ask_coordinator(lambda: self._consumer.commit(*args, **{**kwargs, "asynchronous": False}),
+                            "the commit at the crash point")  # it lands, then the crash
             raise SimulatedCrash()
         return self._consumer.commit(*args, **kwargs)
 

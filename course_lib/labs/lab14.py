@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from confluent_kafka import Consumer, KafkaException, Producer
 
-from ..clients.admin import committed_offsets, create_topic, delete_topic, group_state
+from ..clients.admin import ask_coordinator, committed_offsets, create_topic, delete_topic, group_state
 from ..connection import client_config
 from ..errors import CourseError
 from ..clients.reading import read_all
@@ -290,7 +290,7 @@ def task5(lab, consumer_config: dict) -> str:
         message = _first_record(consumer)
         time.sleep(SLOW_SECONDS)  # the slow order
         try:
-            consumer.commit(message=message, asynchronous=False)
+            ask_coordinator(lambda: consumer.commit(message=message, asynchronous=False), f"a commit of group {group}")
         except KafkaException as error:
             raise NotYet(f"after {SLOW_SECONDS} s on one order your consumer was no longer in its group: the commit "
                          f"was refused ({error.args[0].name()}).",

@@ -3,6 +3,7 @@
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
+from course_lib.clients.admin import ask_coordinator
 from course_lib.connection import client_config
 from course_lib.clients.consume import consume
 from course_lib.labs import Lab
@@ -14,7 +15,8 @@ from job_input import batches  # tests/labs/job_input.py
 def commit(cluster, group, topic, offsets: dict[int, int]) -> None:
     """Give ``group`` exactly these committed offsets, as a learner's consumer would."""
     consumer = Consumer(client_config(cluster.bootstrap_servers, group_id=group, enable_auto_commit=False))
-    consumer.commit(offsets=[TopicPartition(topic, p, o) for p, o in offsets.items()], asynchronous=False)
+    ask_coordinator(lambda: consumer.commit(offsets=[TopicPartition(topic, p, o) for p, o in offsets.items()],
+                                            asynchronous=False), f"a commit of group {group}")
     consumer.close()
 
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from course_lib.clients.admin import create_topic, describe_topic, topic_id, watermarks
+from course_lib.clients.admin import ask_coordinator, create_topic, describe_topic, topic_id, watermarks
 from course_lib.connection import client_config
 from course_lib.toolchain.kafka_tools import run_tool
 from course_lib.log.offsets_topic import (OFFSETS_TOPIC, GroupMetadata, MemberAssignment, OffsetCommit, decode,
@@ -81,8 +81,9 @@ def committed(cluster):
         return seen
     poll_until(records_read, f"the consumer to read all 30 records of {topic}", 60, every=0, done=lambda n: n >= 30)
     assignment = sorted(tp.partition for tp in consumer.assignment())
-    consumer.commit(asynchronous=False)
-    consumer.commit(offsets=[TopicPartition(topic, 1, 4, "replay-from-here")], asynchronous=False)
+    ask_coordinator(lambda: consumer.commit(asynchronous=False), f"a commit of group {group}")
+    ask_coordinator(lambda: consumer.commit(offsets=[TopicPartition(topic, 1, 4, "replay-from-here")],
+                                            asynchronous=False), f"a commit of group {group}")
     consumer.close()
     assert seen == 30
     return topic, group, assignment
@@ -159,7 +160,8 @@ def test_an_open_transaction_does_not_hide_later_commits(cluster, unique):
     producer.send_offsets_to_transaction([TopicPartition(topic, 0, 1)], stuck_consumer.consumer_group_metadata(), 30)
     try:
         committer = Consumer(client_config(cluster.bootstrap_servers, group_id=other, enable_auto_commit=False))
-        committer.commit(offsets=[TopicPartition(topic, 0, 2)], asynchronous=False)
+        ask_coordinator(lambda: committer.commit(offsets=[TopicPartition(topic, 0, 2)], asynchronous=False),
+                        f"a commit of group {other}")
         committer.close()
         commits = [r.value for r in read_offsets_topic(other) if isinstance(r.value, OffsetCommit)]
         assert [(c.topic, c.offset) for c in commits] == [(topic, 2)]
@@ -175,7 +177,8 @@ def test_stored_commits_tell_a_transactional_commit_from_a_plain_one(cluster, un
     create_topic(topic, partitions=1)
     produce(topic, ["a", "b", "c"])
     plain = Consumer({"bootstrap.servers": cluster.bootstrap_servers, "group.id": group, "enable.auto.commit": False})
-    plain.commit(offsets=[TopicPartition(topic, 0, 1)], asynchronous=False)
+    ask_coordinator(lambda: plain.commit(offsets=[TopicPartition(topic, 0, 1)], asynchronous=False),
+                    f"a commit of group {group}")
     producer = Producer({"bootstrap.servers": cluster.bootstrap_servers, "transactional.id": unique("stored-tx")})
     producer.init_transactions(30)
     producer.begin_transaction()

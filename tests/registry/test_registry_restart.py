@@ -3,11 +3,12 @@
 import json
 
 import pytest
-from confluent_kafka.admin import AdminClient
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
-from course_lib.connection import client_config
+from course_lib.clients.admin import partition_leader
+from course_lib.errors import CourseError
 from course_lib.registry import registry_url
+from course_lib.waiting import poll_until
 
 
 def _schema(name: str, *extra_fields) -> Schema:
@@ -45,8 +46,9 @@ def test_registry_restart_keeps_ids_versions_and_config(cluster, registry, uniqu
 
 
 def _schemas_leader(cluster) -> int:
-    metadata = AdminClient(client_config(cluster.bootstrap_servers)).list_topics("_schemas", timeout=10)
-    return metadata.topics["_schemas"].partitions[0].leader
+    """The leader of ``_schemas``, asked again while it has none (an election after an earlier test's restart)."""
+    return poll_until(lambda: partition_leader("_schemas", 0, cluster), "_schemas to have a leader", 30, every=0.5,
+                      retry_on=(CourseError,))
 
 
 @pytest.mark.last

@@ -2,8 +2,9 @@
 
 import pytest
 from confluent_kafka import KafkaException, Producer
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import AdminClient
 
+from course_lib.clients.admin import create_topic
 from course_lib.connection import client_config
 from course_lib.views.snapshots import ClusterLink, cluster_snapshot
 from course_lib.waiting import poll_until
@@ -23,9 +24,7 @@ def make_topic(cluster, unique):
     def make(prefix: str, partitions: int = 3, **config) -> str:
         name = unique(prefix)
         made.append(name)
-        admin.create_topics([NewTopic(name, partitions, 3, config={k.replace("_", "."): str(v)
-                                                                   for k, v in config.items()})],
-                            operation_timeout=15)[name].result()
+        create_topic(name, partitions, 3, config={k.replace("_", "."): v for k, v in config.items()}, cluster=cluster)
 
         def leaders_and_isrs():
             """``{partition: (leader, in-sync replicas)}`` as the broker asked lists them."""
@@ -33,7 +32,7 @@ def make_topic(cluster, unique):
             return {p.id: (p.leader, sorted(p.isrs)) for p in topic.partitions.values()}
         poll_until(leaders_and_isrs, f"all {partitions} partitions of {name} to have a leader and 3 in-sync replicas",
                    15, done=lambda seen: len(seen) == partitions and all(
-                       leader >= 0 and len(isr) == 3 for leader, isr in seen.values()))
+                       leader >= 0 and len(isr) == 3 for leader, isr in seen.values()), retry_on=(KafkaException,))
         return name
     yield make
     if made:  # fewer partitions to recover when a test kills a broker
