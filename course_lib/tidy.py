@@ -8,6 +8,7 @@ student's recorded lab verdicts on a class's shared cluster (``<namespace>course
 that are not empty (a group with members is in use; Kafka refuses to delete it anyway).
 """
 
+import time
 from collections.abc import Callable
 from concurrent.futures import wait
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from confluent_kafka.admin import AdminClient
 
 from .connection import client_config, reason
 from .errors import CourseError
-from .waiting import poll_until
 
 __all__ = ["VERDICTS_TOPIC", "Leftovers", "listed_groups", "find_leftovers", "delete_leftovers", "delete_created", "tidy", "sweep",
            "counted"]
@@ -54,18 +54,25 @@ class Leftovers:
         return {*self.topics, *self.kept_topics, *self.empty_groups, *self.busy_groups}
 
 
-def listed_groups(admin: AdminClient, timeout: float = 10) -> list:
-    """Every consumer group the brokers list (``ConsumerGroupListing``s), asked again while a broker answers with an
-    error: for seconds after a restart, a coordinator still loading its ``__consumer_offsets`` partitions lists none
-    of its groups, and the listing would silently lack them.
+def listed_groups(admin: AdminClient, timeout: float = 10, loading_wait: float = 15) -> list:
+    """Every consumer group the brokers list (``ConsumerGroupListing``s), asked again for up to ``loading_wait`` s
+    while a broker answers COORDINATOR_LOAD_IN_PROGRESS: for seconds after a restart a coordinator still loading its
+    ``__consumer_offsets`` partitions lists none of its groups. A broker that does not answer (down) is left out.
 
     Course machinery.
     """
-    result = poll_until(lambda: admin.list_consumer_groups(request_timeout=timeout).result(),
-                        "every broker to list its consumer groups", timeout=30, every=0.5,
-                        done=lambda listing: not listing.errors, retry_on=(KafkaException,),
-                        advice="Check the cluster with `python -m course_lib status`.")
-    return result.valid
+    deadline = time.monotonic() + loading_wait
+    while True:
+        listing = admin.list_consumer_groups(request_timeout=timeout).result()
+        if not any(_is_loading(error) for error in listing.errors or ()) or time.monotonic() > deadline:
+            return listing.valid
+        time.sleep(0.5)
+
+
+def _is_loading(error) -> bool:
+    """Whether one broker's error in a group listing (a KafkaException, or a KafkaError) says it is still loading."""
+    kafka_error = error.args[0] if isinstance(error, KafkaException) and error.args else error
+    return getattr(kafka_error, "code", lambda: None)() == KafkaError.COORDINATOR_LOAD_IN_PROGRESS
 
 
 def find_leftovers(admin: AdminClient, timeout: float = 10) -> Leftovers:

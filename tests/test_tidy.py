@@ -93,24 +93,36 @@ def test_with_the_cluster_down_it_says_how_to_start_it(tmp_path):
     assert "not running; start it with `python -m course_lib up`" in run.stderr
 
 
-class CoordinatorLoadingAdmin:
-    """A fake AdminClient: its first ``loading`` listings carry a broker's error, as a coordinator still loading its
-    ``__consumer_offsets`` partitions after a restart answers; the groups that broker holds are missing from them."""
+class ListingAdmin:
+    """A fake AdminClient whose first ``failing`` listings carry one broker's ``error``: a coordinator still loading
+    its ``__consumer_offsets`` partitions after a restart (its groups missing), or a broker that is down."""
 
-    def __init__(self, loading: int):
-        self.loading, self.asked = loading, 0
+    def __init__(self, failing: int, error: int):
+        self.failing, self.error, self.asked = failing, error, 0
 
     def list_consumer_groups(self, request_timeout):
         self.asked += 1
-        if self.asked <= self.loading:
-            groups, errors = ["a"], [KafkaException(KafkaError(KafkaError.COORDINATOR_LOAD_IN_PROGRESS))]
+        if self.asked <= self.failing:
+            groups, errors = ["a"], [KafkaException(KafkaError(self.error))]
         else:
             groups, errors = ["a", "b"], []
         listing = SimpleNamespace(valid=[SimpleNamespace(group_id=g) for g in groups], errors=errors)
         return SimpleNamespace(result=lambda: listing)
 
 
-def test_a_listing_with_a_brokers_error_is_asked_again():
-    admin = CoordinatorLoadingAdmin(loading=2)
+def test_a_listing_from_a_loading_coordinator_is_asked_again():
+    admin = ListingAdmin(failing=2, error=KafkaError.COORDINATOR_LOAD_IN_PROGRESS)
     assert [g.group_id for g in listed_groups(admin)] == ["a", "b"]
     assert admin.asked == 3
+
+
+def test_a_broker_that_is_down_is_left_out_at_once():
+    admin = ListingAdmin(failing=10**6, error=KafkaError._TRANSPORT)
+    assert [g.group_id for g in listed_groups(admin)] == ["a"]
+    assert admin.asked == 1
+
+
+def test_a_coordinator_loading_for_good_is_left_out_after_the_wait():
+    admin = ListingAdmin(failing=10**6, error=KafkaError.COORDINATOR_LOAD_IN_PROGRESS)
+    assert [g.group_id for g in listed_groups(admin, loading_wait=1)] == ["a"]
+    assert 2 <= admin.asked <= 4
