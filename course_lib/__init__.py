@@ -48,7 +48,10 @@ def _register_local_only_magic() -> None:
     def local_only(line: str, cell: str) -> None:
         profile = active_profile()
         if profile is None:
-            ip.run_cell(cell, store_history=False).raise_error()
+            ran = ip.run_cell(cell, store_history=False)  # shows the cell's output, and its error's traceback
+            if not ran.success:  # the cell fails too, in one sentence: the traceback is not shown twice
+                raise CourseError("This cell stopped at the error shown above.") from (ran.error_in_exec
+                                                                                     or ran.error_before_exec)
             return
         print(f"Skipped on the shared cluster of {profile.source}: this cell {line.strip() or 'needs this machine'}"
               ", which needs the course's own cluster on this machine.")

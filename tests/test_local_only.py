@@ -14,7 +14,9 @@ SHELL = textwrap.dedent("""
     course_lib._register_local_only_magic()
     ran = ip.run_cell("%%local_only reads the brokers' segment files\\nanswer = 41 + 1")
     failed = ip.run_cell("%%local_only fails\\nraise ValueError('boom')")
-    print("RESULT", ran.success, ip.user_ns.get("answer"), failed.success, type(failed.error_in_exec).__name__)
+    cause = getattr(failed.error_in_exec, "__cause__", None)
+    print("RESULT", ran.success, ip.user_ns.get("answer"), failed.success, type(failed.error_in_exec).__name__,
+          type(cause).__name__)
 """)
 
 
@@ -29,13 +31,15 @@ def run_shell(**environment) -> str:
 
 def test_on_the_course_cluster_the_cell_runs_and_its_error_is_the_cells():
     out = run_shell()
-    assert "RESULT True 42 False ValueError" in out
+    assert "RESULT True 42 False CourseError ValueError" in out
+    assert out.count("ValueError: boom") == 1, out  # its traceback is shown once
+    assert "This cell stopped at the error shown above." in out
     assert not [line for line in out.splitlines() if line.startswith("Skipped")]
 
 
 def test_on_a_shared_cluster_the_cell_is_skipped_in_one_sentence():
     out = run_shell(COURSE_KAFKA_BOOTSTRAP_SERVERS="kafka.example.org:9092")
-    assert "RESULT True None True NoneType" in out
+    assert "RESULT True None True NoneType NoneType" in out
     skipped = [line for line in out.splitlines() if line.startswith("Skipped")]
     assert len(skipped) == 2
     assert "reads the brokers' segment files" in skipped[0] and "COURSE_KAFKA_" in skipped[0]
